@@ -1,0 +1,3 @@
+module raftctl
+
+go 1.26

@@ -1,0 +1,150 @@
+package raft
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Config holds a node's identity, its timing, and the switches that turn
+// extensions and teaching bugs on and off, so a lesson can replay the same
+// seed with one rule changed.
+type Config struct {
+	// ID is this node; Peers is every member of the cluster, ID included.
+	ID    NodeID
+	Peers []NodeID
+	// Seed drives every random choice of this node (its election timeouts).
+	Seed uint64
+
+	// Election timeouts are drawn uniformly from [ElectionTicksMin,
+	// ElectionTicksMax] (thesis §3.4, §9.3); the leader sends heartbeats every
+	// HeartbeatTicks. With a 10 ms tick the defaults are 150-300 ms and 50 ms.
+	ElectionTicksMin int
+	ElectionTicksMax int
+	HeartbeatTicks   int
+
+	// PreVote: a candidate first asks whether it could win before it raises
+	// its term (thesis §9.6).
+	PreVote bool
+	// CheckQuorum: a leader that has not heard from a majority within an
+	// election timeout steps down (thesis §6.2).
+	CheckQuorum bool
+	// LeaderNoop: a new leader appends an empty entry of its term, so that
+	// earlier entries commit promptly (thesis §6.4).
+	LeaderNoop bool
+	// ConflictHint: a follower that rejects AppendEntries tells the leader
+	// the conflicting term and its first index, or its log length, so the
+	// leader skips a whole term per round trip (thesis §3.5, §4.2.1).
+	ConflictHint bool
+	// Stickiness: a server that heard from a current leader within the
+	// minimum election timeout ignores RequestVote (thesis §4.2.3).
+	Stickiness bool
+
+	// Batching and pipelining (thesis §10.2.2): at most MaxEntriesPerMessage
+	// entries per AppendEntries, and at most MaxInflight AppendEntries in
+	// flight to one follower. MaxInflight 1 turns pipelining off.
+	MaxEntriesPerMessage int
+	MaxInflight          int
+
+	// Bugs are deliberately wrong rules, for lessons and to prove that the
+	// checkers can fail. All off by default.
+	Bugs Bugs
+}
+
+// Bugs are teaching switches that each break one rule of the thesis.
+type Bugs struct {
+	// CommitOldTerm commits entries of earlier terms by counting replicas,
+	// the mistake of thesis Fig. 3.7.
+	CommitOldTerm bool
+	// NoElectionRestriction grants votes without comparing logs (breaks
+	// thesis §3.6.1).
+	NoElectionRestriction bool
+	// ForgetVote leaves votedFor out of what is persisted (breaks thesis
+	// §3.8): after a restart the node can vote twice in one term.
+	ForgetVote bool
+}
+
+// BugNames lists the teaching bugs by the names the REPL uses.
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote"}
+
+// SetBug turns the named teaching bug on or off.
+func (b *Bugs) SetBug(name string, on bool) error {
+	switch name {
+	case "commit-old-term":
+		b.CommitOldTerm = on
+	case "no-election-restriction":
+		b.NoElectionRestriction = on
+	case "forget-vote":
+		b.ForgetVote = on
+	default:
+		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
+	}
+	return nil
+}
+
+// Enabled lists the names of the bugs that are on.
+func (b Bugs) Enabled() []string {
+	var names []string
+	if b.CommitOldTerm {
+		names = append(names, "commit-old-term")
+	}
+	if b.NoElectionRestriction {
+		names = append(names, "no-election-restriction")
+	}
+	if b.ForgetVote {
+		names = append(names, "forget-vote")
+	}
+	return names
+}
+
+// DefaultConfig is the configuration of a production-like node: PreVote,
+// CheckQuorum, the leader no-op and conflict hints on; stickiness off.
+func DefaultConfig(id NodeID, peers []NodeID, seed uint64) Config {
+	return Config{
+		ID:                   id,
+		Peers:                peers,
+		Seed:                 seed,
+		ElectionTicksMin:     15,
+		ElectionTicksMax:     30,
+		HeartbeatTicks:       5,
+		PreVote:              true,
+		CheckQuorum:          true,
+		LeaderNoop:           true,
+		ConflictHint:         true,
+		MaxEntriesPerMessage: 64,
+		MaxInflight:          8,
+	}
+}
+
+// Validate reports the first thing wrong with c.
+func (c Config) Validate() error {
+	if len(c.Peers) == 0 {
+		return ErrEmptyCluster
+	}
+	if c.ID == None || !slices.Contains(c.Peers, c.ID) {
+		return fmt.Errorf("node %v is not one of the peers %v", c.ID, c.Peers)
+	}
+	if c.ElectionTicksMin < 1 || c.ElectionTicksMax < c.ElectionTicksMin {
+		return fmt.Errorf("election timeout %d-%d ticks: want 1 <= min <= max", c.ElectionTicksMin, c.ElectionTicksMax)
+	}
+	// A heartbeat slower than the election timeout is allowed on purpose:
+	// the timing lesson shows what it breaks (thesis §3.9).
+	if c.HeartbeatTicks < 1 {
+		return fmt.Errorf("heartbeat %d ticks: want at least 1", c.HeartbeatTicks)
+	}
+	if c.MaxEntriesPerMessage < 1 || c.MaxInflight < 1 {
+		return fmt.Errorf("batching: want at least 1 entry per message and 1 message in flight")
+	}
+	return nil
+}
+
+// UpdateConfig changes a running node's timing and switches, so a learner
+// can flip a rule without restarting the cluster. ID, Peers and Seed stay.
+// New timings apply from the next timer reset.
+func (r *Node) UpdateConfig(config Config) error {
+	config.ID, config.Peers, config.Seed = r.config.ID, r.config.Peers, r.config.Seed
+	if err := config.Validate(); err != nil {
+		return err
+	}
+	r.config = config
+	return nil
+}

@@ -1,0 +1,244 @@
+package raft
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
+
+// Node is one Raft server as a pure state machine. It never blocks, reads
+// no clock and does no I/O: the host calls Tick, Step, Propose and
+// Campaign, then collects the work they produced with Ready, carries it
+// out (persist, then send and apply), and acknowledges it with Advance.
+// A Node is not safe for concurrent use.
+type Node struct {
+	config Config
+	id     NodeID
+	peers  []NodeID
+
+	role Role
+	// Persistent state (thesis Fig. 3.1), saved through Ready.
+	term     Term
+	votedFor NodeID
+	log      raftLog
+
+	// Volatile state (thesis Fig. 3.1).
+	// Invariant: lastApplied <= commitIndex <= log.lastIndex().
+	commitIndex Index
+	lastApplied Index
+	// handedCommit is the last committed index handed to the host to apply.
+	handedCommit Index
+
+	leader NodeID
+	// Timers, in ticks. electionElapsed counts since the last reset of the
+	// election timer; ticksSinceLeader counts since a current leader was
+	// last heard (for PreVote and stickiness, thesis §9.6, §4.2.3).
+	electionElapsed           int
+	randomizedElectionTimeout int
+	heartbeatElapsed          int
+	ticksSinceLeader          int
+
+	// Candidates: the answers received, by voter.
+	votes map[NodeID]bool
+	// Leaders: one Progress per follower.
+	progress map[NodeID]*Progress
+
+	random *rand.Rand
+
+	// Work for the host, handed out by Ready.
+	messages       []Message
+	events         []Event
+	hardStateDirty bool
+}
+
+// NewNode builds a node from its configuration and what its storage holds:
+// a fresh node on empty storage, or a restarted one (thesis §3.8). A
+// restarted node comes back as a follower with its term, vote and log;
+// commitIndex and lastApplied start at 0 and are learned again.
+func NewNode(config Config, storage Storage) (*Node, error) {
+	if err := config.Validate(); err != nil {
+		return nil, err
+	}
+	state, entries, err := storage.InitialState()
+	if err != nil {
+		return nil, fmt.Errorf("reading storage of %v: %w", config.ID, err)
+	}
+	for i, entry := range entries {
+		if entry.Index != Index(i+1) {
+			return nil, fmt.Errorf("storage of %v: entry %d has index %d, want %d", config.ID, i, entry.Index, i+1)
+		}
+	}
+	peers := slices.Clone(config.Peers)
+	slices.Sort(peers)
+	r := &Node{
+		config:   config,
+		id:       config.ID,
+		peers:    peers,
+		term:     state.CurrentTerm,
+		votedFor: state.VotedFor,
+		log:      raftLog{entries: slices.Clone(entries)},
+		random:   rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
+	}
+	r.becomeFollower(r.term, None, ReasonRestarted)
+	return r, nil
+}
+
+// ID returns the node's identity.
+func (r *Node) ID() NodeID { return r.id }
+
+// Tick advances the node's logical clock by one tick.
+func (r *Node) Tick() {
+	if r.role == Leader {
+		r.tickLeader()
+	} else {
+		r.tickElection()
+	}
+}
+
+// Campaign fires the election timer now, as if it had run out.
+func (r *Node) Campaign() {
+	if r.role == Leader {
+		return
+	}
+	r.startElection()
+}
+
+// Propose appends a command to the log of a leader and starts replicating
+// it. It returns the index and term the entry occupies; the entry is
+// committed when CommittedEntries hands it out. On any other role it
+// returns ErrNotLeader and changes nothing.
+func (r *Node) Propose(command []byte) (Index, Term, error) {
+	if r.role != Leader {
+		return 0, 0, ErrNotLeader
+	}
+	index := r.appendEntry(EntryCommand, command)
+	r.broadcastAppend()
+	return index, r.term, nil
+}
+
+// Step handles one message from another node.
+func (r *Node) Step(m Message) {
+	if m.To != r.id || m.From == r.id || !slices.Contains(r.peers, m.From) {
+		return // not for us, or from outside the cluster: ignore
+	}
+	if !r.stepTerm(m) {
+		return
+	}
+	switch m.Type {
+	case MsgRequestVote, MsgPreVote:
+		r.handleRequestVote(m)
+	case MsgAppendEntries:
+		r.handleAppendEntries(m)
+	case MsgPreVoteResp, MsgRequestVoteResp:
+		r.stepCandidate(m)
+	case MsgAppendEntriesResp:
+		if r.role == Leader {
+			r.handleAppendEntriesResponse(m)
+		}
+	}
+}
+
+// stepTerm applies the term rules of thesis §3.3 that hold for every
+// message, and reports whether the message should be handled further.
+//
+// > If a server receives a request with a stale term number, it rejects
+// > the request. ... If one server's current term is smaller than the
+// > other's, then it updates its current term to the larger value.
+func (r *Node) stepTerm(m Message) bool {
+	switch {
+	case m.Term > r.term:
+		// A PreVote request carries the term its sender would use, and a
+		// granted PreVote answer echoes it: neither raises anyone's term
+		// (thesis §9.6).
+		if m.Type == MsgPreVote || (m.Type == MsgPreVoteResp && m.VoteGranted) {
+			return true
+		}
+		if m.Type == MsgRequestVote && r.config.Stickiness && r.leaderRecentlyHeard() {
+			// > if a server receives a RequestVote request within the minimum
+			// > election timeout of hearing from a current leader, it does not
+			// > update its term or grant its vote. (thesis §4.2.3)
+			r.emit(Event{Kind: EventVoteRefused, Peer: m.From, Reason: ReasonLeaderRecentlyHeard, Section: "§4.2.3"})
+			return false
+		}
+		r.emit(Event{Kind: EventTermChanged, Peer: m.From, OtherTerm: r.term, Term: m.Term, Reason: ReasonHigherTerm, Section: "§3.3"})
+		leader := None
+		if m.Type == MsgAppendEntries {
+			leader = m.From
+		}
+		r.becomeFollower(m.Term, leader, ReasonHigherTerm)
+		return true
+	case m.Term < r.term:
+		r.rejectStale(m)
+		return false
+	}
+	return true
+}
+
+// rejectStale answers a request from an older term so that its sender
+// learns the newer term and steps down (thesis §3.3). Stale answers are
+// dropped.
+func (r *Node) rejectStale(m Message) {
+	switch m.Type {
+	case MsgAppendEntries:
+		r.emit(Event{Kind: EventAppendRejected, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, OtherTerm: m.Term, Reason: ReasonStaleTerm, Section: "§3.3"})
+		r.send(Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex})
+	case MsgRequestVote, MsgPreVote:
+		r.emit(Event{Kind: EventVoteRefused, Peer: m.From, PreVote: m.Type == MsgPreVote, OtherTerm: m.Term, Reason: ReasonStaleTerm, Section: "§3.3"})
+		r.send(Message{Type: voteResponseType(m.Type), To: m.From})
+	}
+}
+
+// send queues a message; the current term is stamped unless the message
+// carries its own (PreVote).
+func (r *Node) send(m Message) {
+	m.From = r.id
+	if m.Term == 0 {
+		m.Term = r.term
+	}
+	r.messages = append(r.messages, m)
+}
+
+// emit records a decision for the host to show and check.
+func (r *Node) emit(event Event) {
+	event.Node = r.id
+	if event.Term == 0 {
+		event.Term = r.term
+	}
+	r.events = append(r.events, event)
+}
+
+// setTerm changes the persistent term and vote together.
+func (r *Node) setTerm(term Term, votedFor NodeID) {
+	if term != r.term || votedFor != r.votedFor {
+		r.hardStateDirty = true
+	}
+	r.term = term
+	r.votedFor = votedFor
+}
+
+// resetElectionTimer restarts the election timer with a new random timeout
+// (thesis §3.4: randomized timeouts make split votes rare).
+func (r *Node) resetElectionTimer() {
+	r.electionElapsed = 0
+	spread := r.config.ElectionTicksMax - r.config.ElectionTicksMin + 1
+	r.randomizedElectionTimeout = r.config.ElectionTicksMin + r.random.IntN(spread)
+}
+
+// leaderRecentlyHeard reports whether a current leader was heard within the
+// minimum election timeout (thesis §9.6, §4.2.3). A leader hears itself.
+func (r *Node) leaderRecentlyHeard() bool {
+	if r.role == Leader {
+		return true
+	}
+	return r.leader != None && r.ticksSinceLeader < r.config.ElectionTicksMin
+}
+
+// commitTo raises the commit index (never lowers it).
+func (r *Node) commitTo(index Index, reason Reason, section string) {
+	if index <= r.commitIndex {
+		return
+	}
+	mustHold(index <= r.log.lastIndex(), "commit index within the log", "§3.5")
+	r.emit(Event{Kind: EventCommitted, OtherIndex: r.commitIndex, Index: index, Reason: reason, Section: section})
+	r.commitIndex = index
+}

@@ -1,0 +1,76 @@
+package raft
+
+// A leader's view of each follower (thesis Fig. 3.1, "Volatile state on
+// leaders"), with the flow control of thesis §10.2.2.
+
+// ProgressState says how the leader sends to one follower.
+type ProgressState uint8
+
+const (
+	// Probe: the leader does not know where the follower's log matches; it
+	// sends one AppendEntries at a time and lowers NextIndex on rejection
+	// (thesis §3.5).
+	Probe ProgressState = iota
+	// Replicate: the logs match up to MatchIndex; the leader streams batches
+	// without waiting for each answer, up to a window (thesis §10.2.2).
+	Replicate
+)
+
+func (s ProgressState) String() string {
+	if s == Replicate {
+		return "replicate"
+	}
+	return "probe"
+}
+
+// Progress is the leader's record of one follower.
+type Progress struct {
+	// NextIndex is the index of the next entry to send (thesis Fig. 3.1).
+	// Invariant: MatchIndex < NextIndex.
+	NextIndex Index
+	// MatchIndex is the highest index known to be replicated on the follower.
+	MatchIndex Index
+	State      ProgressState
+	// ProbeSent: in Probe, an AppendEntries is out and unanswered.
+	ProbeSent bool
+	// Inflight holds the last index of each AppendEntries sent in Replicate
+	// and not yet acknowledged, in increasing order.
+	Inflight []Index
+	// RecentActive: the follower answered since the last quorum check
+	// (thesis §6.2).
+	RecentActive bool
+	// Suspect is the last index in flight at the previous heartbeat. If
+	// MatchIndex has not reached it by the next heartbeat, a message was
+	// probably lost.
+	Suspect Index
+}
+
+func (p *Progress) becomeProbe(next Index) {
+	p.State = Probe
+	p.NextIndex = max(next, p.MatchIndex+1)
+	p.ProbeSent = false
+	p.Inflight = p.Inflight[:0]
+}
+
+func (p *Progress) becomeReplicate() {
+	p.State = Replicate
+	p.NextIndex = p.MatchIndex + 1
+	p.ProbeSent = false
+	p.Inflight = p.Inflight[:0]
+}
+
+// acknowledge records that the follower holds everything up to match, and
+// frees the window slots that covered it.
+func (p *Progress) acknowledge(match Index) bool {
+	if match <= p.MatchIndex {
+		return false
+	}
+	p.MatchIndex = match
+	p.NextIndex = max(p.NextIndex, match+1)
+	freed := 0
+	for freed < len(p.Inflight) && p.Inflight[freed] <= match {
+		freed++
+	}
+	p.Inflight = append(p.Inflight[:0], p.Inflight[freed:]...)
+	return true
+}

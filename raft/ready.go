@@ -1,0 +1,55 @@
+package raft
+
+// Ready is a batch of work the core hands to its host. The host must, in
+// this order (thesis §3.8):
+//  1. persist HardState and Entries with Storage.Save when MustSave is set;
+//  2. send Messages;
+//  3. apply CommittedEntries to the state machine, in order;
+//  4. call Advance.
+//
+// Events may be shown at any time.
+type Ready struct {
+	HardState HardState
+	// MustSave is set when the hard state changed or there are entries to
+	// persist.
+	MustSave bool
+	// Entries replace the stored log from Entries[0].Index on.
+	Entries          []Entry
+	Messages         []Message
+	CommittedEntries []Entry
+	Events           []Event
+}
+
+// HasReady reports whether Ready would return any work.
+func (r *Node) HasReady() bool {
+	return len(r.messages) > 0 || len(r.events) > 0 || r.hardStateDirty ||
+		r.log.unstableFrom != 0 || r.commitIndex > r.handedCommit
+}
+
+// Ready hands out the work produced since the last call.
+func (r *Node) Ready() Ready {
+	ready := Ready{Messages: r.messages, Events: r.events}
+	r.messages, r.events = nil, nil
+	ready.HardState = HardState{CurrentTerm: r.term, VotedFor: r.votedFor}
+	if r.config.Bugs.ForgetVote {
+		// Teaching bug: the vote is never written down, so a restarted
+		// node can vote again in the same term (breaks thesis §3.8).
+		ready.HardState.VotedFor = None
+	}
+	ready.Entries = r.log.takeUnstable()
+	ready.MustSave = r.hardStateDirty || len(ready.Entries) > 0
+	r.hardStateDirty = false
+	if r.commitIndex > r.handedCommit {
+		ready.CommittedEntries = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
+		r.handedCommit = r.commitIndex
+	}
+	return ready
+}
+
+// Advance acknowledges that the host carried out a Ready: its state is
+// durable, its messages are sent and its committed entries are applied.
+func (r *Node) Advance(ready Ready) {
+	if n := len(ready.CommittedEntries); n > 0 {
+		r.lastApplied = max(r.lastApplied, ready.CommittedEntries[n-1].Index)
+	}
+}

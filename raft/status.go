@@ -1,0 +1,68 @@
+package raft
+
+import "maps"
+
+// Status is a snapshot of a node's state, for `status`, the dashboard and
+// tests.
+type Status struct {
+	ID          NodeID
+	Role        Role
+	Term        Term
+	VotedFor    NodeID
+	Leader      NodeID
+	CommitIndex Index
+	LastApplied Index
+	LastIndex   Index
+	LastTerm    Term
+	// ElectionElapsed and ElectionTimeout are the election timer, in ticks.
+	ElectionElapsed int
+	ElectionTimeout int
+	// Progress is the leader's view of each follower (nil on other roles).
+	Progress map[NodeID]Progress
+}
+
+// Status returns the node's current state.
+func (r *Node) Status() Status {
+	status := Status{
+		ID:              r.id,
+		Role:            r.role,
+		Term:            r.term,
+		VotedFor:        r.votedFor,
+		Leader:          r.leader,
+		CommitIndex:     r.commitIndex,
+		LastApplied:     r.lastApplied,
+		LastIndex:       r.log.lastIndex(),
+		LastTerm:        r.log.lastTerm(),
+		ElectionElapsed: r.electionElapsed,
+		ElectionTimeout: r.randomizedElectionTimeout,
+	}
+	if r.role == Leader {
+		status.Progress = make(map[NodeID]Progress, len(r.progress))
+		for id, progress := range maps.All(r.progress) {
+			copied := *progress
+			copied.Inflight = append([]Index(nil), progress.Inflight...)
+			status.Progress[id] = copied
+		}
+	}
+	return status
+}
+
+// Role returns the node's role.
+func (r *Node) Role() Role { return r.role }
+
+// Term returns the node's current term.
+func (r *Node) Term() Term { return r.term }
+
+// Leader returns the leader this node knows of, or None.
+func (r *Node) Leader() NodeID { return r.leader }
+
+// CommitIndex returns the highest index known to be committed.
+func (r *Node) CommitIndex() Index { return r.commitIndex }
+
+// Log returns the node's log, index 1 first. The slice is the node's own:
+// read it, do not keep it or change it; it is valid until the next call
+// into the node.
+func (r *Node) Log() []Entry { return r.log.entries }
+
+// Config returns the node's configuration.
+func (r *Node) Config() Config { return r.config }

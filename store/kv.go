@@ -1,0 +1,117 @@
+package store
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"raftctl/raft"
+)
+
+// KV is the replicated key-value state machine (thesis §2.1): every server
+// applies the same committed entries in the same order, so every server's
+// KV holds the same data and gives the same results.
+//
+// KV is not safe for concurrent use. Its host applies entries and reads
+// from one goroutine (the cluster serializes access), and a lock here
+// would hide a host that does not.
+type KV struct {
+	data map[string]string
+	// sessions holds each client's latest request and its result (thesis
+	// §6.3), keyed by ClientID.
+	sessions map[uint64]session
+	// Invariant: appliedIndex is the index of the last entry passed to
+	// Apply without an ErrEntryOutOfOrder error (the thesis's lastApplied).
+	appliedIndex raft.Index
+}
+
+// Result is what applying one entry produced, for the client that proposed
+// it.
+type Result struct {
+	// Value: for put the new value, for get the current value, for del
+	// the deleted value.
+	Value string
+	// Found: for get and del, whether the key existed; always true for put.
+	Found bool
+	// Index is the log index where the command executed. For a duplicate
+	// that is the index of the first copy, not of the retry.
+	Index raft.Index
+	// Duplicate reports that the command was a retry of the client's
+	// latest request and was answered from its session, not executed.
+	Duplicate bool
+}
+
+// NewKV returns an empty state machine that has applied nothing.
+func NewKV() *KV {
+	return &KV{data: make(map[string]string), sessions: make(map[uint64]session)}
+}
+
+// Apply applies the committed entry. Entries must arrive in log order:
+// entry.Index must be AppliedIndex()+1, or Apply returns an error wrapping
+// ErrEntryOutOfOrder and changes nothing.
+//
+// Every other entry advances the applied index, even when Apply returns an
+// error: the log is what it is, and every replica skips an entry it cannot
+// use in the same way. A no-op entry (thesis §6.4) does nothing else.
+func (kv *KV) Apply(entry raft.Entry) (Result, error) {
+	if want := kv.appliedIndex + 1; entry.Index != want {
+		return Result{}, fmt.Errorf("%w: got index %d, want %d (applied index is %d)",
+			ErrEntryOutOfOrder, entry.Index, want, kv.appliedIndex)
+	}
+	kv.appliedIndex = entry.Index
+	switch entry.Kind {
+	case raft.EntryNoop:
+		return Result{Index: entry.Index}, nil
+	case raft.EntryCommand:
+		command, err := DecodeCommand(entry.Command)
+		if err != nil {
+			return Result{Index: entry.Index}, fmt.Errorf("entry %d: %w", entry.Index, err)
+		}
+		return kv.applyCommand(entry.Index, command)
+	default:
+		return Result{Index: entry.Index}, fmt.Errorf("%w: entry %d has kind %d (want command or no-op)",
+			ErrUnknownEntryKind, entry.Index, entry.Kind)
+	}
+}
+
+// execute runs a command against the data, with no regard for sessions.
+func (kv *KV) execute(index raft.Index, command Command) Result {
+	switch command.Op {
+	case OpPut:
+		kv.data[command.Key] = command.Value
+		return Result{Value: command.Value, Found: true, Index: index}
+	case OpDelete:
+		value, found := kv.data[command.Key]
+		delete(kv.data, command.Key)
+		return Result{Value: value, Found: found, Index: index}
+	default: // OpGet: DecodeCommand admits no other operation.
+		value, found := kv.data[command.Key]
+		return Result{Value: value, Found: found, Index: index}
+	}
+}
+
+// Get returns the value of key as of the last applied entry. It reads this
+// replica only: a linearizable read goes through the log or a read index
+// (thesis §6.4).
+func (kv *KV) Get(key string) (string, bool) {
+	value, found := kv.data[key]
+	return value, found
+}
+
+// AppliedIndex returns the index of the last entry applied (the thesis's
+// lastApplied), 0 before the first.
+func (kv *KV) AppliedIndex() raft.Index { return kv.appliedIndex }
+
+// Len returns the number of keys.
+func (kv *KV) Len() int { return len(kv.data) }
+
+// Keys returns the keys in sorted order, so that output built from them is
+// the same on every replica and in every run.
+func (kv *KV) Keys() []string {
+	return slices.Sorted(maps.Keys(kv.data))
+}
+
+// Snapshot returns a copy of the data. Sessions are not included.
+func (kv *KV) Snapshot() map[string]string {
+	return maps.Clone(kv.data)
+}

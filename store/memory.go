@@ -1,0 +1,118 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"raftctl/raft"
+)
+
+// Memory is raft.Storage kept in memory. In the simulator a killed node's
+// Memory survives (the host keeps the object), so a restart reads back the
+// term, the vote and the log as it would from disk; Wipe models a lost disk
+// (thesis §3.8 explains why that breaks safety).
+//
+// Memory is safe for concurrent use: a host may save from one goroutine
+// while a dashboard reads from another.
+//
+// Memory copies every entry it is given and every entry it returns,
+// Command bytes included. The core reuses its slices, and a store that
+// aliased them would change "durable" state behind the host's back.
+type Memory struct {
+	mutex     sync.Mutex
+	hardState raft.HardState
+	// Invariant: log[i].Index == i+1.
+	log []raft.Entry
+	// saves counts successful Save calls, a proxy for fsyncs.
+	saves uint64
+}
+
+var _ raft.Storage = (*Memory)(nil)
+
+// NewMemory returns an empty store: term 0, no vote, an empty log.
+func NewMemory() *Memory {
+	return &Memory{}
+}
+
+// InitialState returns copies of the hard state and of the whole log.
+func (m *Memory) InitialState() (raft.HardState, []raft.Entry, error) {
+	m.mutex.Lock()
+	defer m.mutex.Unlock()
+	return m.hardState, cloneEntries(m.log), nil
+}
+
+// Save stores the hard state and, when entries is not empty, replaces the
+// log from entries[0].Index onward with copies of entries: a conflicting
+// suffix is truncated (thesis §3.5). Save is atomic: when it returns an
+// error, neither the hard state nor the log has changed.
+func (m *Memory) Save(state raft.HardState, entries []raft.Entry) error {
+	m.mutex.Lock()
+	defer m.mutex.Unlock()
+	if err := checkAppend(raft.Index(len(m.log)), entries); err != nil {
+		return err
+	}
+	m.hardState = state
+	if len(entries) > 0 {
+		kept := m.log[:entries[0].Index-1]
+		m.log = append(kept, cloneEntries(entries)...)
+	}
+	m.saves++
+	return nil
+}
+
+// Wipe erases the hard state and the log, as if the disk were lost. It does
+// not reset Saves, which counts writes the disk has done.
+func (m *Memory) Wipe() {
+	m.mutex.Lock()
+	defer m.mutex.Unlock()
+	m.hardState = raft.HardState{}
+	m.log = nil
+}
+
+// Saves returns how many Save calls succeeded: each stands for one fsync
+// on a durable store, which is the cost that batching (thesis §10.2.1)
+// saves. A rejected Save writes nothing and is not counted.
+func (m *Memory) Saves() uint64 {
+	m.mutex.Lock()
+	defer m.mutex.Unlock()
+	return m.saves
+}
+
+// checkAppend reports whether entries may replace the suffix of a log whose
+// last index is lastIndex: they must start at an index from 1 to
+// lastIndex+1 and be contiguous. Every store in this package shares it.
+func checkAppend(lastIndex raft.Index, entries []raft.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	first := entries[0].Index
+	if first == 0 {
+		return fmt.Errorf("%w: entries[0] has index 0, want 1 to %d", ErrEntryIndexZero, lastIndex+1)
+	}
+	if first > lastIndex+1 {
+		return fmt.Errorf("%w: entries start at index %d, but the log ends at %d (want at most %d)",
+			ErrLogGap, first, lastIndex, lastIndex+1)
+	}
+	for i, entry := range entries {
+		if want := first + raft.Index(i); entry.Index != want {
+			return fmt.Errorf("%w: entries[%d] has index %d, want %d",
+				ErrEntriesNotContiguous, i, entry.Index, want)
+		}
+	}
+	return nil
+}
+
+// cloneEntries copies entries and their Command bytes. It keeps a nil
+// Command nil and an empty one empty.
+func cloneEntries(entries []raft.Entry) []raft.Entry {
+	if len(entries) == 0 {
+		return nil
+	}
+	clones := make([]raft.Entry, len(entries))
+	for i, entry := range entries {
+		entry.Command = bytes.Clone(entry.Command)
+		clones[i] = entry
+	}
+	return clones
+}
