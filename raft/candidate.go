@@ -57,6 +57,21 @@ func (r *Node) broadcastVoteRequest(kind MessageType, term Term) {
 	}
 }
 
+// retryVoteRequests asks again the servers that have not answered: a
+// crashed server misses the first request, and RPCs are retried
+// indefinitely (thesis §3.7).
+func (r *Node) retryVoteRequests() {
+	kind, term := MsgRequestVote, r.term
+	if r.role == PreCandidate {
+		kind, term = MsgPreVote, r.term+1
+	}
+	for _, peer := range r.peers {
+		if _, answered := r.votes[peer]; !answered && peer != r.id {
+			r.send(Message{Type: kind, To: peer, Term: term, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()})
+		}
+	}
+}
+
 // stepCandidate counts an answer to our (Pre)Vote request.
 func (r *Node) stepCandidate(m Message) {
 	preVote := m.Type == MsgPreVoteResp

@@ -32,6 +32,10 @@ func (r *Node) tickElection() {
 	r.ticksSinceLeader++
 	if r.electionElapsed >= r.randomizedElectionTimeout {
 		r.startElection()
+		return
+	}
+	if r.role != Follower && r.electionElapsed%r.config.HeartbeatTicks == 0 {
+		r.retryVoteRequests()
 	}
 }
 

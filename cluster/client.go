@@ -1,0 +1,286 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+
+	"raftctl/raft"
+	"raftctl/store"
+)
+
+// Clients (thesis §6.2, §6.3): a client finds the leader, following the
+// hints of followers, and retries elsewhere when a node crashes or stays
+// silent. Every request carries the client's id and a sequence number, so
+// the state machine executes a retried command only once.
+
+// Call is one client request, finished when Done is set.
+type Call struct {
+	Command store.Command
+	// At, when set, is the only node the client asks (`put k v @n2`).
+	At NodeID
+
+	Done   bool
+	Result store.Result
+	Err    error
+	// ServedBy is the leader that committed the request.
+	ServedBy NodeID
+	// Invoked and Returned are virtual times, for linearizability checks.
+	Invoked, Returned time.Duration
+
+	encoded []byte
+	target  NodeID
+	// While waiting for its entry: the node, index and term it occupies.
+	waitingOn      NodeID
+	index          raft.Index
+	term           raft.Term
+	attemptEnds    time.Duration
+	deadline       time.Duration
+	wakeAt         time.Duration
+	hintsFollowed  int
+	lastRejections string
+}
+
+// retryDelay is how long a client waits before asking again when no node
+// knows a leader (an election is probably running).
+const retryDelay = 20 * time.Millisecond
+
+type pendingKey struct {
+	node  NodeID
+	index raft.Index
+}
+
+type clients struct {
+	sequences map[uint64]uint64
+	calls     []*Call
+	pending   map[pendingKey]*Call
+	// leaderGuess is where the next request goes first.
+	leaderGuess NodeID
+}
+
+func (cl *clients) init() {
+	cl.sequences = map[uint64]uint64{}
+	cl.pending = map[pendingKey]*Call{}
+	cl.leaderGuess = 1
+}
+
+// Submit starts a request for client clientID and returns at once; the
+// request progresses as time advances. Use it to keep many requests in
+// flight; Put, Get and Delete wait for one.
+func (c *Local) Submit(clientID uint64, command store.Command, at NodeID) (*Call, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.submit(clientID, command, at)
+}
+
+func (c *Local) submit(clientID uint64, command store.Command, at NodeID) (*Call, error) {
+	if at != raft.None {
+		if _, err := c.node(at); err != nil {
+			return nil, err
+		}
+	}
+	if clientID != 0 {
+		c.clients.sequences[clientID]++
+		command.ClientID, command.Sequence = clientID, c.clients.sequences[clientID]
+	}
+	call := &Call{Command: command, At: at, Invoked: c.now, encoded: store.EncodeCommand(command)}
+	call.deadline = c.now + c.settings.ClientTimeout
+	call.target = at
+	if at == raft.None {
+		call.target = c.clients.leaderGuess
+	}
+	c.clients.calls = append(c.clients.calls, call)
+	c.clients.attempt(c, call)
+	return call, nil
+}
+
+// Wait runs the cluster until call finishes.
+func (c *Local) Wait(call *Call) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.runUntil(func() bool { return call.Done }, call.deadline)
+}
+
+// Do submits a request and waits for it.
+func (c *Local) Do(clientID uint64, command store.Command, at NodeID) (*Call, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	call, err := c.submit(clientID, command, at)
+	if err != nil {
+		return nil, err
+	}
+	c.runUntil(func() bool { return call.Done }, call.deadline)
+	return call, nil
+}
+
+// attempt asks the call's current target to take the request.
+func (cl *clients) attempt(c *Local, call *Call) {
+	if call.Done {
+		return
+	}
+	if c.now >= call.deadline {
+		cl.finish(c, call, fmt.Errorf("%w after %v%s", ErrTimeout, c.settings.ClientTimeout, call.lastRejections))
+		return
+	}
+	node, _ := c.node(call.target)
+	if node.core == nil {
+		if call.At != raft.None {
+			cl.finish(c, call, fmt.Errorf("%v: %w", call.At, ErrNodeDown))
+			return
+		}
+		call.lastRejections = fmt.Sprintf(" (last tried %v: down)", node.id)
+		cl.tryNext(c, call, raft.None)
+		return
+	}
+	if node.core.Role() != raft.Leader {
+		hint := node.core.Leader()
+		if call.At != raft.None {
+			cl.finish(c, call, fmt.Errorf("%v is %w (hint: %v)", node.id, ErrNotLeader, hint))
+			return
+		}
+		call.lastRejections = fmt.Sprintf(" (last tried %v: not the leader, hint: %v)", node.id, hint)
+		cl.tryNext(c, call, hint)
+		return
+	}
+	index, term, err := node.core.Propose(call.encoded)
+	if err != nil {
+		cl.tryNext(c, call, raft.None)
+		return
+	}
+	call.waitingOn, call.index, call.term = node.id, index, term
+	// A leader that cannot commit within a few election timeouts is
+	// probably cut off: ask someone else (the session makes it safe).
+	call.attemptEnds = c.now + 4*c.settings.ElectionMax
+	call.wakeAt = min(call.attemptEnds, call.deadline)
+	if call.At != raft.None {
+		call.wakeAt = call.deadline
+	}
+	cl.pending[pendingKey{node.id, index}] = call
+	c.process(node)
+}
+
+// tryNext moves to the hinted leader at once, or to the next node after a
+// pause.
+func (cl *clients) tryNext(c *Local, call *Call, hint NodeID) {
+	if hint != raft.None && hint != call.target && call.hintsFollowed < len(c.nodes) {
+		call.hintsFollowed++
+		call.target = hint
+		cl.attempt(c, call)
+		return
+	}
+	call.hintsFollowed = 0
+	call.target = call.target%NodeID(len(c.nodes)) + 1
+	call.wakeAt = min(c.now+retryDelay, call.deadline)
+}
+
+// applied is called for every entry a node applies.
+func (cl *clients) applied(c *Local, node NodeID, entry raft.Entry, result store.Result, err error) {
+	key := pendingKey{node, entry.Index}
+	call, ok := cl.pending[key]
+	if !ok {
+		return
+	}
+	delete(cl.pending, key)
+	call.waitingOn = raft.None
+	if entry.Term != call.term {
+		// Our entry was overwritten by a new leader's: ask again.
+		call.target = node
+		cl.attempt(c, call)
+		return
+	}
+	call.Result, call.ServedBy = result, node
+	cl.leaderGuess = node
+	cl.finish(c, call, err)
+}
+
+// nodeDown abandons the attempts waiting on a crashed node.
+func (cl *clients) nodeDown(c *Local, id NodeID) {
+	for _, call := range cl.calls {
+		if call.waitingOn == id {
+			delete(cl.pending, pendingKey{id, call.index})
+			call.waitingOn = raft.None
+			if call.At != raft.None {
+				cl.finish(c, call, fmt.Errorf("%v crashed before answering", id))
+				continue
+			}
+			call.wakeAt = c.now
+		}
+	}
+}
+
+// nextWake returns when the earliest call needs attention.
+func (cl *clients) nextWake() (time.Duration, bool) {
+	found, earliest := false, time.Duration(0)
+	for _, call := range cl.calls {
+		if !found || call.wakeAt < earliest {
+			found, earliest = true, call.wakeAt
+		}
+	}
+	return earliest, found
+}
+
+// wake handles the calls that are due.
+func (cl *clients) wake(c *Local) {
+	for _, call := range append([]*Call(nil), cl.calls...) {
+		if call.Done || call.wakeAt > c.now {
+			continue
+		}
+		if call.waitingOn != raft.None {
+			delete(cl.pending, pendingKey{call.waitingOn, call.index})
+			call.lastRejections = fmt.Sprintf(" (last tried %v: leader could not commit)", call.waitingOn)
+			call.waitingOn = raft.None
+			if call.At == raft.None {
+				call.target = call.target%NodeID(len(c.nodes)) + 1
+			}
+		}
+		cl.attempt(c, call)
+	}
+}
+
+// finish completes a call and forgets it.
+func (cl *clients) finish(c *Local, call *Call, err error) {
+	if call.waitingOn != raft.None {
+		delete(cl.pending, pendingKey{call.waitingOn, call.index})
+		call.waitingOn = raft.None
+	}
+	call.Done, call.Err, call.Returned = true, err, c.now
+	for i, active := range cl.calls {
+		if active == call {
+			cl.calls = append(cl.calls[:i], cl.calls[i+1:]...)
+			break
+		}
+	}
+	text := call.Command.Op.String() + " " + call.Command.Key
+	c.publish(Record{Kind: RecordClient, Node: call.ServedBy, Text: text, Err: err})
+}
+
+// ReplClientID is the session id of the interactive client.
+const ReplClientID = 1
+
+// Put writes key = value through the leader (or only through at).
+func (c *Local) Put(key, value string, at NodeID) (*Call, error) {
+	return c.Do(ReplClientID, store.Command{Op: store.OpPut, Key: key, Value: value}, at)
+}
+
+// Get reads key linearizably, through the log (thesis §6.3: a read is a
+// command like any other).
+func (c *Local) Get(key string, at NodeID) (*Call, error) {
+	return c.Do(ReplClientID, store.Command{Op: store.OpGet, Key: key}, at)
+}
+
+// Delete removes key through the leader (or only through at).
+func (c *Local) Delete(key string, at NodeID) (*Call, error) {
+	return c.Do(ReplClientID, store.Command{Op: store.OpDelete, Key: key}, at)
+}
+
+// GetLocal reads key from one node's state machine without asking anyone:
+// fast, and possibly stale (thesis §6.4 explains why).
+func (c *Local) GetLocal(key string, at NodeID) (string, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	node, err := c.runningNode(at)
+	if err != nil {
+		return "", false, err
+	}
+	value, found := node.kv.Get(key)
+	return value, found, nil
+}

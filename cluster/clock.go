@@ -1,0 +1,150 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+)
+
+// The virtual clock. Nothing happens unless time is advanced: a message
+// arrives at its delivery time, a node ticks at its phase, a client retries
+// at its wake time. Ties go to deliveries, then clients, then ticks, and
+// among nodes to the lower id, so a history depends only on the seed and
+// the operations.
+
+type happening uint8
+
+const (
+	nothing happening = iota
+	delivery
+	clientWake
+	nodeTick
+)
+
+// next returns the earliest pending happening and its time.
+func (c *Local) next() (time.Duration, happening, *localNode) {
+	at, kind := time.Duration(0), nothing
+	var tickNode *localNode
+	if when, ok := c.network.NextDeliveryTime(); ok {
+		at, kind = when, delivery
+	}
+	if when, ok := c.clients.nextWake(); ok && (kind == nothing || when < at) {
+		at, kind = when, clientWake
+	}
+	for _, node := range c.nodes {
+		if kind == nothing || node.nextTick < at {
+			at, kind, tickNode = node.nextTick, nodeTick, node
+		}
+	}
+	return at, kind, tickNode
+}
+
+// stepUntil performs the next happening if it is due no later than limit,
+// and reports whether it did.
+func (c *Local) stepUntil(limit time.Duration) bool {
+	at, kind, node := c.next()
+	if kind == nothing || at > limit {
+		return false
+	}
+	c.now = max(c.now, at)
+	switch kind {
+	case delivery:
+		if envelope, ok := c.network.PopDue(c.now); ok {
+			c.deliver(envelope.ID, envelope.Message)
+		}
+	case clientWake:
+		c.clients.wake(c)
+	case nodeTick:
+		node.nextTick += c.settings.Tick
+		if node.core != nil {
+			node.core.Tick()
+			c.process(node)
+		}
+	}
+	return true
+}
+
+// advanceTo runs everything due up to t and sets the clock to t.
+func (c *Local) advanceTo(t time.Duration) {
+	for c.stepUntil(t) {
+	}
+	c.now = max(c.now, t)
+}
+
+// runUntil runs the cluster until done holds or the clock passes deadline,
+// and reports whether done holds.
+func (c *Local) runUntil(done func() bool, deadline time.Duration) bool {
+	for !done() {
+		if !c.stepUntil(deadline) {
+			c.now = max(c.now, deadline)
+			return done()
+		}
+	}
+	return true
+}
+
+// Tick advances the virtual clock by n ticks.
+func (c *Local) Tick(n int) {
+	c.Advance(time.Duration(n) * c.Settings().Tick)
+}
+
+// Advance moves the virtual clock forward by d, running everything due.
+func (c *Local) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advanceTo(c.now + d)
+}
+
+// RunUntil advances time until done holds (checked after every happening,
+// with the cluster locked: done must not call the cluster's methods; use
+// the View it is given) or timeout passes. It reports whether done held.
+func (c *Local) RunUntil(done func(View) bool, timeout time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	view := View{c}
+	return c.runUntil(func() bool { return done(view) }, c.now+timeout)
+}
+
+// maxStabilizeDeliveries bounds Stabilize: a correct cluster goes quiet
+// long before this many messages.
+const maxStabilizeDeliveries = 1_000_000
+
+// Stabilize delivers every message in flight, and the messages they
+// cause, until the network is quiet. Timers do not advance.
+func (c *Local) Stabilize() (delivered int, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for delivered < maxStabilizeDeliveries {
+		envelope, ok := c.network.PopNext()
+		if !ok {
+			return delivered, nil
+		}
+		c.deliver(envelope.ID, envelope.Message)
+		delivered++
+	}
+	return delivered, fmt.Errorf("the network did not go quiet after %d messages", delivered)
+}
+
+// Campaign fires a node's election timer now.
+func (c *Local) Campaign(id NodeID) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	node, err := c.runningNode(id)
+	if err != nil {
+		return err
+	}
+	node.core.Campaign()
+	c.process(node)
+	return nil
+}
+
+// runningNode returns a node that is up, or an error that says why not.
+func (c *Local) runningNode(id NodeID) (*localNode, error) {
+	node, err := c.node(id)
+	if err != nil {
+		return nil, err
+	}
+	if node.core == nil {
+		return nil, fmt.Errorf("%v: %w", id, ErrNodeDown)
+	}
+	return node, nil
+}

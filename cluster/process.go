@@ -1,0 +1,101 @@
+package cluster
+
+import (
+	"fmt"
+
+	"raftctl/check"
+	"raftctl/raft"
+)
+
+// process carries out a node's pending work, in the order thesis §3.8
+// demands: persist, then send, then apply. Every batch is shown to the
+// checker.
+func (c *Local) process(node *localNode) {
+	for node.core != nil && node.core.HasReady() {
+		ready := node.core.Ready()
+		if ready.MustSave {
+			if err := node.storage.Save(ready.HardState, ready.Entries); err != nil {
+				// A node that cannot persist must not speak: crash it.
+				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
+				node.core, node.kv = nil, nil
+				c.network.DropNode(node.id)
+				c.clients.nodeDown(c, node.id)
+				return
+			}
+		}
+		for _, event := range ready.Events {
+			c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
+		}
+		for _, message := range ready.Messages {
+			c.send(node.id, message)
+		}
+		for _, entry := range ready.CommittedEntries {
+			c.apply(node, entry)
+		}
+		node.core.Advance(ready)
+		unchanged := raft.Index(len(node.core.Log()))
+		if len(ready.Entries) > 0 {
+			unchanged = ready.Entries[0].Index - 1
+		}
+		c.observe(node, min(unchanged, node.unchanged))
+		node.unchanged = raft.Index(len(node.core.Log()))
+	}
+}
+
+// apply hands one committed entry to the node's state machine and to the
+// client waiting for it.
+func (c *Local) apply(node *localNode, entry raft.Entry) {
+	result, err := node.kv.Apply(entry)
+	c.publish(Record{Kind: RecordApply, Node: node.id, Entry: entry, Err: err})
+	c.report(c.checker.ObserveApply(node.id, entry))
+	c.clients.applied(c, node.id, entry, result, err)
+}
+
+// observe shows the node's state to the safety checker.
+// Entries 1..unchanged are as at the previous observation.
+func (c *Local) observe(node *localNode, unchanged raft.Index) {
+	status := node.core.Status()
+	c.report(c.checker.ObserveNode(check.NodeView{
+		ID:          node.id,
+		Role:        status.Role,
+		Term:        status.Term,
+		Log:         node.core.Log(),
+		CommitIndex: status.CommitIndex,
+		Unchanged:   unchanged,
+	}))
+}
+
+func (c *Local) report(violations []check.Violation) {
+	for _, violation := range violations {
+		c.violations = append(c.violations, violation)
+		c.publish(Record{Kind: RecordViolation, Violation: violation, Text: violation.String()})
+	}
+}
+
+// deliver hands a message to its destination, if it is running.
+func (c *Local) deliver(id uint64, message raft.Message) {
+	node, err := c.node(message.To)
+	if err != nil || node.core == nil {
+		return
+	}
+	c.publish(Record{Kind: RecordDeliver, Node: message.To, Message: message, MessageID: id})
+	node.core.Step(message)
+	c.process(node)
+}
+
+// send puts a message on the network and reports it (and its loss).
+func (c *Local) send(from NodeID, message raft.Message) {
+	c.sending = true
+	id := c.network.Send(c.now, message)
+	c.sending = false
+	c.publish(Record{Kind: RecordSend, Node: from, Message: message, MessageID: id})
+	for _, drop := range c.dropsWhileSending {
+		c.publish(drop)
+	}
+	c.dropsWhileSending = c.dropsWhileSending[:0]
+}
+
+// errorf wraps a sentinel with context.
+func errorf(sentinel error, format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), sentinel)
+}

@@ -1,0 +1,83 @@
+package cluster
+
+import (
+	"time"
+
+	"raftctl/check"
+	"raftctl/raft"
+)
+
+// RecordKind says what a Record reports.
+type RecordKind uint8
+
+const (
+	// RecordEvent: a decision of a node's core (Record.Event).
+	RecordEvent RecordKind = iota + 1
+	// RecordSend: a node sent a message (Record.Message, Record.MessageID).
+	RecordSend
+	// RecordDeliver: the network delivered a message to a running node.
+	RecordDeliver
+	// RecordDrop: the network dropped a message (Record.Text is why).
+	RecordDrop
+	// RecordApply: a node applied a committed entry (Record.Entry).
+	RecordApply
+	// RecordViolation: the checker found a safety violation (Record.Violation).
+	RecordViolation
+	// RecordFault: a fault was injected or removed (Record.Text says which).
+	RecordFault
+	// RecordClient: a client request finished (Record.Text, Record.Err).
+	RecordClient
+)
+
+// Record is one entry of the cluster's stream: everything that happened,
+// in order, stamped with virtual time. Same seed and same operations give
+// the same records.
+type Record struct {
+	Seq       uint64
+	Time      time.Duration
+	Kind      RecordKind
+	Node      raft.NodeID
+	Event     raft.Event
+	Message   raft.Message
+	MessageID uint64
+	Entry     raft.Entry
+	Violation check.Violation
+	Text      string
+	Err       error
+}
+
+// Subscribe registers f to receive every record from now on. f runs on
+// the cluster's goroutine with the cluster locked: it must not call back
+// into the cluster. It returns a function that cancels the subscription.
+func (c *Local) Subscribe(f func(Record)) (cancel func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id := c.nextSubscriber
+	c.nextSubscriber++
+	c.subscribers = append(c.subscribers, subscriber{id: id, f: f})
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for i, s := range c.subscribers {
+			if s.id == id {
+				c.subscribers = append(c.subscribers[:i], c.subscribers[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+type subscriber struct {
+	id int
+	f  func(Record)
+}
+
+// publish stamps a record and hands it to every subscriber.
+func (c *Local) publish(record Record) {
+	c.recordSeq++
+	record.Seq = c.recordSeq
+	record.Time = c.now
+	for _, s := range c.subscribers {
+		s.f(record)
+	}
+}

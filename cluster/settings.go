@@ -1,0 +1,78 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+
+	"raftctl/raft"
+)
+
+// Settings are the knobs of a local cluster: the core's switches and
+// timings, in wall-clock units, and the client's patience.
+type Settings struct {
+	// Tick is how much virtual time one core tick stands for.
+	Tick time.Duration
+	// ElectionMin..ElectionMax is the election timeout range (thesis §3.4);
+	// Heartbeat is the leader's heartbeat interval.
+	ElectionMin, ElectionMax, Heartbeat time.Duration
+
+	PreVote, CheckQuorum, LeaderNoop, ConflictHint, Stickiness bool
+	MaxEntriesPerMessage, MaxInflight                          int
+	Bugs                                                       raft.Bugs
+
+	// ClientTimeout bounds how long a client request may take.
+	ClientTimeout time.Duration
+}
+
+// DefaultSettings: 10 ms ticks, elections 150-300 ms, heartbeats 50 ms,
+// PreVote, CheckQuorum, the leader no-op and conflict hints on.
+func DefaultSettings() Settings {
+	defaults := raft.DefaultConfig(1, []raft.NodeID{1}, 0)
+	tick := 10 * time.Millisecond
+	return Settings{
+		Tick:                 tick,
+		ElectionMin:          time.Duration(defaults.ElectionTicksMin) * tick,
+		ElectionMax:          time.Duration(defaults.ElectionTicksMax) * tick,
+		Heartbeat:            time.Duration(defaults.HeartbeatTicks) * tick,
+		PreVote:              defaults.PreVote,
+		CheckQuorum:          defaults.CheckQuorum,
+		LeaderNoop:           defaults.LeaderNoop,
+		ConflictHint:         defaults.ConflictHint,
+		Stickiness:           defaults.Stickiness,
+		MaxEntriesPerMessage: defaults.MaxEntriesPerMessage,
+		MaxInflight:          defaults.MaxInflight,
+		ClientTimeout:        3 * time.Second,
+	}
+}
+
+// Validate reports the first setting that cannot work.
+func (s Settings) Validate() error {
+	if s.Tick <= 0 {
+		return fmt.Errorf("tick %v: want a positive duration", s.Tick)
+	}
+	if s.ClientTimeout <= 0 {
+		return fmt.Errorf("client timeout %v: want a positive duration", s.ClientTimeout)
+	}
+	return s.config(1, []raft.NodeID{1}, 0).Validate()
+}
+
+// config turns the settings into one node's core configuration.
+func (s Settings) config(id raft.NodeID, peers []raft.NodeID, seed uint64) raft.Config {
+	ticks := func(d time.Duration) int { return int((d + s.Tick - 1) / s.Tick) }
+	return raft.Config{
+		ID:                   id,
+		Peers:                peers,
+		Seed:                 seed,
+		ElectionTicksMin:     ticks(s.ElectionMin),
+		ElectionTicksMax:     ticks(s.ElectionMax),
+		HeartbeatTicks:       ticks(s.Heartbeat),
+		PreVote:              s.PreVote,
+		CheckQuorum:          s.CheckQuorum,
+		LeaderNoop:           s.LeaderNoop,
+		ConflictHint:         s.ConflictHint,
+		Stickiness:           s.Stickiness,
+		MaxEntriesPerMessage: s.MaxEntriesPerMessage,
+		MaxInflight:          s.MaxInflight,
+		Bugs:                 s.Bugs,
+	}
+}
