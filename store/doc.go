@@ -5,6 +5,8 @@
 //   - Memory implements raft.Storage in memory. It survives a simulated
 //     crash (the simulator keeps the object) and can be wiped to model a
 //     lost disk.
+//   - Bolt implements raft.Storage on a bbolt file, one per node: one
+//     transaction (one fsync) per batch of work from the core.
 //   - KV is the replicated state machine. Every replica applies the same
 //     committed entries in the same order and so reaches the same state
 //     (thesis §2.1, replicated state machines).
