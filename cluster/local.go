@@ -53,6 +53,9 @@ type Local struct {
 
 	sending           bool
 	dropsWhileSending []Record
+
+	// live is the pacer while live pacing is on (nil: manual pacing).
+	live *livePacer
 }
 
 // localNode is one server: a core while it runs, and what survives a
