@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -112,4 +113,52 @@ func runLoad(b *testing.B, c *Local, clients, total int) int {
 		}
 	}
 	return completed
+}
+
+// BenchmarkDurable: the same puts on bbolt files, next to the raw fsyncs
+// per second this disk can do, measured in the same run (the physical
+// limit: a put needs its entry durable on a majority).
+func BenchmarkDurable(b *testing.B) {
+	b.Run("fsync", func(b *testing.B) {
+		file, err := os.CreateTemp(b.TempDir(), "fsync")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer file.Close()
+		block := make([]byte, 512)
+		for b.Loop() {
+			if _, err := file.Write(block); err != nil {
+				b.Fatal(err)
+			}
+			if err := file.Sync(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "fsyncs/s")
+	})
+	open := func(b *testing.B) *Local {
+		c, err := Open(3, 1, DefaultSettings(), b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { c.Close() })
+		c.RunUntil(func(v View) bool { return len(v.Leaders()) == 1 }, 5*time.Second)
+		return c
+	}
+	b.Run("put-one-in-flight", func(b *testing.B) {
+		c := open(b)
+		b.ResetTimer()
+		for i := range b.N {
+			if call, err := c.Put("k", fmt.Sprint(i), raft.None); err != nil || call.Err != nil {
+				b.Fatal(err, call.Err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+	})
+	b.Run("put-pipelined", func(b *testing.B) {
+		c := open(b)
+		b.ResetTimer()
+		completed := runLoad(b, c, 64, b.N)
+		b.ReportMetric(float64(completed)/b.Elapsed().Seconds(), "puts/s")
+	})
 }

@@ -55,6 +55,10 @@ type clients struct {
 	pending   map[pendingKey]*Call
 	// leaderGuess is where the next request goes first.
 	leaderGuess NodeID
+	// base makes client ids unique across reopenings of a durable cluster:
+	// the state machine remembers old sessions, and a new process that
+	// numbered its requests from 1 again would look like a stale client.
+	base uint64
 }
 
 func (cl *clients) init() {
@@ -80,7 +84,7 @@ func (c *Local) submit(clientID uint64, command store.Command, at NodeID) (*Call
 	}
 	if clientID != 0 {
 		c.clients.sequences[clientID]++
-		command.ClientID, command.Sequence = clientID, c.clients.sequences[clientID]
+		command.ClientID, command.Sequence = c.clients.base|clientID, c.clients.sequences[clientID]
 	}
 	call := &Call{Command: command, At: at, Invoked: c.now, encoded: store.EncodeCommand(command)}
 	call.deadline = c.now + c.settings.ClientTimeout

@@ -63,7 +63,7 @@ type Local struct {
 type localNode struct {
 	id      raft.NodeID
 	core    *raft.Node // nil while the node is down
-	storage *store.Memory
+	storage nodeStorage
 	kv      *store.KV
 	// nextTick is when the node's clock next ticks; nodes tick at the same
 	// rate with different phases, as real servers do.
@@ -75,6 +75,18 @@ type localNode struct {
 
 // New builds a cluster of n nodes (1 to 9), all followers in term 0.
 func New(n int, seed uint64, settings Settings) (*Local, error) {
+	if n < 1 || n > MaxNodes {
+		return nil, fmt.Errorf("cluster size %d: want 1 to %d nodes", n, MaxNodes)
+	}
+	storages := make([]nodeStorage, n)
+	for i := range storages {
+		storages[i] = memoryStorage{store.NewMemory()}
+	}
+	return build(n, seed, settings, storages)
+}
+
+// build assembles a cluster on the given storages, one per node.
+func build(n int, seed uint64, settings Settings, storages []nodeStorage) (*Local, error) {
 	if n < 1 || n > MaxNodes {
 		return nil, fmt.Errorf("cluster size %d: want 1 to %d nodes", n, MaxNodes)
 	}
@@ -104,7 +116,7 @@ func New(n int, seed uint64, settings Settings) (*Local, error) {
 		c.publish(drop)
 	})
 	for _, id := range ids {
-		node := &localNode{id: id, storage: store.NewMemory()}
+		node := &localNode{id: id, storage: storages[id-1]}
 		// A phase in (0, tick]: no two nodes tick at the same instant.
 		node.nextTick = time.Duration(1 + c.random.Int64N(int64(settings.Tick)))
 		c.nodes = append(c.nodes, node)
@@ -193,7 +205,9 @@ func (c *Local) Restart(id raft.NodeID, wipe bool) error {
 	}
 	text := "restarted"
 	if wipe {
-		node.storage.Wipe()
+		if err := node.storage.Wipe(); err != nil {
+			return err
+		}
 		text = "restarted with a wiped disk"
 	}
 	node.restarts++
