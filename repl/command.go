@@ -1,0 +1,137 @@
+package repl
+
+import (
+	"slices"
+	"strings"
+)
+
+// Command is one entry of the command table, which drives parsing, help,
+// completion and the generated reference (docs/commands.md).
+type Command struct {
+	Name    string
+	Aliases []string
+	// Usage is the syntax, such as "kill NODE".
+	Usage   string
+	Summary string
+	// Section is the thesis section the command teaches, such as "§3.4".
+	Section string
+	Example string
+	// Group names the part of the reference the command belongs to.
+	Group string
+	// Arguments say what each word after the name may be, for completion;
+	// the last one repeats.
+	Arguments []Argument
+	// Run checks the words after the name and carries the command out.
+	// Invalid words return an error from invalid() and leave the cluster
+	// as it was.
+	Run func(s *Session, arguments []string) error
+}
+
+// ArgumentKind says which words fit an argument.
+type ArgumentKind uint8
+
+const (
+	// ArgumentFree: any word (a value, a number).
+	ArgumentFree ArgumentKind = iota
+	// ArgumentNode: a node name.
+	ArgumentNode
+	// ArgumentKey: a key already written in this session.
+	ArgumentKey
+	// ArgumentWords: one of Argument.Words.
+	ArgumentWords
+	// ArgumentCommand: a command name.
+	ArgumentCommand
+	// ArgumentOption: a setting, as name=value.
+	ArgumentOption
+	// ArgumentSetting: a setting name, then its value.
+	ArgumentSetting
+	// ArgumentCondition: an expect or wait condition.
+	ArgumentCondition
+	// ArgumentLink: A-B or A->B.
+	ArgumentLink
+)
+
+// Argument describes one word of a command, for completion.
+type Argument struct {
+	Kind  ArgumentKind
+	Words []string
+}
+
+// The groups of the reference, in order.
+const (
+	groupCluster     = "Cluster and time"
+	groupFaults      = "Faults"
+	groupClients     = "Clients"
+	groupObservation = "Observation and configuration"
+	groupAssertions  = "Assertions for scripts"
+)
+
+var groups = []string{groupCluster, groupFaults, groupClients, groupObservation, groupAssertions}
+
+// commands is the table; it is built in init because run functions read it
+// (help, suggestions).
+var commands []Command
+
+func init() {
+	commands = slices.Concat(clusterCommands(), timeCommands(), faultCommands(), networkCommands(),
+		clientCommands(), observationCommands(), assertionCommands())
+}
+
+// Commands returns the command table, for help and docs.
+func (s *Session) Commands() []Command { return slices.Clone(commands) }
+
+// lookupCommand finds a command by name or alias.
+func lookupCommand(word string) (*Command, error) {
+	for i := range commands {
+		if commands[i].Name == word || slices.Contains(commands[i].Aliases, word) {
+			return &commands[i], nil
+		}
+	}
+	if suggestion := suggest(word, commandNames()); suggestion != "" {
+		return nil, invalid("unknown command %q (did you mean %s?)", word, suggestion)
+	}
+	return nil, invalid("unknown command %q (type help for the list)", word)
+}
+
+// commandNames lists every name and alias.
+func commandNames() []string {
+	var names []string
+	for _, command := range commands {
+		names = append(names, command.Name)
+		names = append(names, command.Aliases...)
+	}
+	return names
+}
+
+// suggest returns the candidate closest to word, if it is close enough to
+// be a typo.
+func suggest(word string, candidates []string) string {
+	best, bestDistance := "", len(word)/3+2
+	for _, candidate := range candidates {
+		if distance := editDistance(strings.ToLower(word), candidate); distance < bestDistance {
+			best, bestDistance = candidate, distance
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	previous := make([]int, len(b)+1)
+	current := make([]int, len(b)+1)
+	for j := range previous {
+		previous[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		current[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			current[j] = min(previous[j]+1, current[j-1]+1, previous[j-1]+cost)
+		}
+		previous, current = current, previous
+	}
+	return previous[len(b)]
+}

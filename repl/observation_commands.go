@@ -1,0 +1,209 @@
+package repl
+
+import (
+	"fmt"
+	"strings"
+
+	"raftctl/check"
+)
+
+// traceLevel says which records scroll by.
+type traceLevel uint8
+
+const (
+	traceOff traceLevel = iota
+	// traceState: role, term and commit changes, faults, violations,
+	// client results.
+	traceState
+	// traceRPC: plus votes, appends and messages other than heartbeats.
+	traceRPC
+	// traceAll: plus heartbeats, deliveries, applies and timers.
+	traceAll
+)
+
+var traceLevelNames = []string{"off", "state", "rpc", "all"}
+
+// eventsKept is the size of the ring behind `events`.
+const eventsKept = 50
+
+// eventRing keeps the last rendered lines at the rpc level.
+type eventRing struct {
+	lines []string
+}
+
+func (ring *eventRing) add(line string) {
+	if len(ring.lines) == eventsKept {
+		ring.lines = append(ring.lines[:0], ring.lines[1:]...)
+	}
+	ring.lines = append(ring.lines, line)
+}
+
+func observationCommands() []Command {
+	return []Command{
+		{
+			Name: "trace", Usage: "trace off|state|rpc|all", Group: groupObservation,
+			Summary:   "What scrolls by: state = role/term/commit changes, faults, client results; rpc = plus votes, appends and messages; all = plus heartbeats, deliveries, applies, timers.",
+			Example:   "trace rpc",
+			Arguments: []Argument{{Kind: ArgumentWords, Words: traceLevelNames}},
+			Run:       runTrace,
+		},
+		{
+			Name: "events", Usage: "events [N]", Group: groupObservation,
+			Summary: fmt.Sprintf("The last N events at the rpc level, whatever the trace level (a ring of %d).", eventsKept),
+			Example: "events 10",
+			Run:     runEvents,
+		},
+		{
+			Name: "set", Usage: "set [OPTION VALUE]", Group: groupObservation,
+			Summary:   "Without arguments, list options and values; otherwise change one option for every node (" + strings.Join(optionNames(), ", ") + ").",
+			Example:   "set hint off",
+			Arguments: []Argument{{Kind: ArgumentSetting}},
+			Run:       runSet,
+		},
+		{
+			Name: "check", Usage: "check", Group: groupObservation, Section: "§3.2",
+			Summary: "The safety properties of thesis Figure 3.2, checked after every event: OK with its section, or error: lines naming the property and the evidence.",
+			Example: "check",
+			Run:     runCheck,
+		},
+		{
+			Name: "help", Usage: "help [COMMAND]", Group: groupObservation,
+			Summary:   "Command list, or one command's usage, meaning, thesis section and example.",
+			Example:   "help partition",
+			Arguments: []Argument{{Kind: ArgumentCommand}},
+			Run:       runHelp,
+		},
+	}
+}
+
+func runTrace(s *Session, arguments []string) error {
+	if len(arguments) == 0 {
+		s.printf("  trace %s", traceLevelNames[s.level])
+		return nil
+	}
+	if len(arguments) > 1 {
+		return usageError("trace")
+	}
+	for level, name := range traceLevelNames {
+		if name == arguments[0] {
+			s.level = traceLevel(level)
+			return nil
+		}
+	}
+	return invalid("trace level %q: want off, state, rpc or all, e.g. trace rpc", arguments[0])
+}
+
+func runEvents(s *Session, arguments []string) error {
+	count := eventsKept
+	if len(arguments) > 1 {
+		return usageError("events")
+	}
+	if len(arguments) == 1 {
+		var err error
+		if count, err = parseCount(arguments[0], "event count", eventsKept); err != nil {
+			return err
+		}
+	}
+	lines := s.events.lines
+	if len(lines) == 0 {
+		s.println("  no events yet")
+		return nil
+	}
+	for _, line := range lines[max(0, len(lines)-count):] {
+		s.println(line)
+	}
+	return nil
+}
+
+func runSet(s *Session, arguments []string) error {
+	settings := s.cluster.Settings()
+	if len(arguments) == 0 {
+		for _, line := range describeSettings(settings) {
+			s.println(line)
+		}
+		return nil
+	}
+	words := arguments
+	if len(arguments) == 2 {
+		words = []string{arguments[0] + "=" + arguments[1]}
+	} else if len(arguments) != 1 || !strings.Contains(arguments[0], "=") {
+		return invalid("usage: set OPTION VALUE, e.g. set prevote off (options: %s)", strings.Join(optionNames(), " "))
+	}
+	if err := s.applyOptions(&settings, words); err != nil {
+		return err
+	}
+	if err := s.cluster.SetSettings(settings); err != nil {
+		return err
+	}
+	s.renderer.electionMinimum = settings.ElectionMin
+	key, _, _ := strings.Cut(words[0], "=")
+	option, _ := findOption(key)
+	s.printf("  %s %s", key, option.show(settings))
+	return nil
+}
+
+func runCheck(s *Session, arguments []string) error {
+	if err := noArguments("check", arguments); err != nil {
+		return err
+	}
+	violations := s.cluster.Violations()
+	broken := map[check.Property]bool{}
+	for _, violation := range violations {
+		broken[violation.Property] = true
+	}
+	counts := s.cluster.CheckCounts()
+	for _, property := range check.AllProperties() {
+		if broken[property] {
+			continue
+		}
+		s.printf("  OK %s (%s): %d checks", property, property.Section(), counts[property])
+	}
+	s.println("  linearizability of client history: not checked yet")
+	for _, violation := range violations {
+		s.println("error: " + violation.String())
+	}
+	if len(violations) > 0 {
+		return &reportedError{}
+	}
+	return nil
+}
+
+func runHelp(s *Session, arguments []string) error {
+	if len(arguments) > 1 {
+		return usageError("help")
+	}
+	if len(arguments) == 1 {
+		command, err := lookupCommand(arguments[0])
+		if err != nil {
+			return err
+		}
+		s.println("usage: " + command.Usage)
+		if len(command.Aliases) > 0 {
+			s.println("alias: " + strings.Join(command.Aliases, ", "))
+		}
+		s.println(command.Summary)
+		if command.Section != "" {
+			s.println("thesis: " + command.Section)
+		}
+		s.println("example: " + command.Example)
+		return nil
+	}
+	for _, group := range groups {
+		s.println(group + ":")
+		for _, command := range commands {
+			if command.Group == group {
+				s.printf("  %-42s %s", command.Usage, firstSentence(command.Summary))
+			}
+		}
+	}
+	s.println("help COMMAND tells more about one command.")
+	return nil
+}
+
+// firstSentence cuts a summary at its first sentence.
+func firstSentence(text string) string {
+	if i := strings.Index(text, ". "); i >= 0 {
+		return text[:i+1]
+	}
+	return text
+}

@@ -1,0 +1,228 @@
+package repl
+
+import (
+	"fmt"
+	"time"
+
+	"raftctl/cluster"
+	"raftctl/raft"
+)
+
+// renderer turns records into one plain line each: virtual time, node,
+// what happened and why, and the thesis section.
+type renderer struct {
+	tick time.Duration
+	// electionMinimum tells a natural timeout from a campaign command.
+	electionMinimum time.Duration
+	// timeout is each node's last election timeout, in ticks, to explain
+	// the role change that follows it.
+	timeout map[raft.NodeID]int
+}
+
+func newRenderer(tick, electionMinimum time.Duration) *renderer {
+	return &renderer{tick: tick, electionMinimum: electionMinimum, timeout: map[raft.NodeID]int{}}
+}
+
+// formatTime shows virtual time as seconds with three decimals.
+func formatTime(at time.Duration) string {
+	return fmt.Sprintf("%.3fs", at.Seconds())
+}
+
+// render returns a record's line and the trace level it belongs to; ok is
+// false for records that are never shown.
+func (r *renderer) render(record cluster.Record) (line string, level traceLevel, ok bool) {
+	var text, section string
+	level = traceState
+	switch record.Kind {
+	case cluster.RecordEvent:
+		text, section, level = r.event(record.Event)
+	case cluster.RecordSend:
+		text = fmt.Sprintf("%v -> %v %s (#%d)", record.Message.From, record.Message.To, describeMessage(record.Message), record.MessageID)
+		level = messageLevel(record.Message)
+	case cluster.RecordDeliver:
+		text = fmt.Sprintf("%v -> %v delivered %v (#%d)", record.Message.From, record.Message.To, record.Message.Type, record.MessageID)
+		level = traceAll
+	case cluster.RecordDrop:
+		text = fmt.Sprintf("%v -> %v dropped %v: %s (#%d)", record.Message.From, record.Message.To, record.Message.Type, record.Text, record.MessageID)
+		level = messageLevel(record.Message)
+	case cluster.RecordApply:
+		text = fmt.Sprintf("%v applied %d %s", record.Node, record.Entry.Index, describeEntry(record.Entry))
+		section, level = "§3.5", traceAll
+	case cluster.RecordViolation:
+		text = fmt.Sprintf("violation of %s: %s", record.Violation.Property, record.Violation.Evidence)
+		section = record.Violation.Property.Section()
+	case cluster.RecordFault:
+		text = record.Text
+		if record.Node != raft.None {
+			text = record.Node.String() + " " + text
+		}
+		if record.Err != nil {
+			text += ": " + record.Err.Error()
+		}
+	case cluster.RecordClient:
+		text = "client " + record.Text + ": ok"
+		if record.Node != raft.None {
+			text += " (" + record.Node.String() + ")"
+		}
+		if record.Err != nil {
+			text = "client " + record.Text + ": " + record.Err.Error()
+		}
+		section = "§6.3"
+	default:
+		return "", 0, false
+	}
+	if text == "" {
+		return "", 0, false
+	}
+	line = "  " + formatTime(record.Time) + " " + text
+	if section != "" {
+		line += " (" + section + ")"
+	}
+	return line, level, true
+}
+
+// messageLevel: heartbeats only at all, other messages at rpc.
+func messageLevel(message raft.Message) traceLevel {
+	if isHeartbeat(message) {
+		return traceAll
+	}
+	return traceRPC
+}
+
+// event renders one decision of a core.
+func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
+	node := event.Node.String()
+	vote := "vote"
+	if event.PreVote {
+		vote = "prevote"
+	}
+	switch event.Kind {
+	case raft.EventElectionTimeout:
+		r.timeout[event.Node] = event.Count
+		return fmt.Sprintf("%s election timer fired: no leader heard for %v", node, r.tick*time.Duration(event.Count)), event.Section, traceAll
+	case raft.EventRoleChanged:
+		if event.PreviousRole == event.Role {
+			return fmt.Sprintf("%s stays %v, term %d: %s", node, event.Role, event.Term, r.roleReason(event)), event.Section, traceRPC
+		}
+		return fmt.Sprintf("%s %v -> %v, term %d: %s", node, event.PreviousRole, event.Role, event.Term, r.roleReason(event)), event.Section, traceState
+	case raft.EventTermChanged:
+		return fmt.Sprintf("%s term %d -> %d: %v sent a higher term", node, event.OtherTerm, event.Term, event.Peer), event.Section, traceState
+	case raft.EventVoteGranted:
+		return fmt.Sprintf("%s grants %s to %v in term %d: its log %d/t%d is at least as up-to-date", node, vote, event.Peer, event.Term, event.Index, event.LogTerm), event.Section, traceRPC
+	case raft.EventVoteRefused:
+		return fmt.Sprintf("%s refuses %s to %v in term %d: %s", node, vote, event.Peer, event.Term, refusalReason(event)), event.Section, traceRPC
+	case raft.EventVoteReceived:
+		answer := "refused"
+		if event.VotedFor != raft.None {
+			answer = "granted"
+		}
+		return fmt.Sprintf("%s hears %s %s by %v: %d granted, %d needed", node, vote, answer, event.Peer, event.Count, event.Quorum), event.Section, traceRPC
+	case raft.EventAppendAccepted:
+		if event.Count == 0 {
+			return fmt.Sprintf("%s accepts heartbeat from %v: prev %d/t%d matches", node, event.Peer, event.Index, event.LogTerm), event.Section, traceAll
+		}
+		return fmt.Sprintf("%s accepts %d %s from %v: prev %d/t%d matches, last index now %d", node, event.Count, map[bool]string{true: "entry", false: "entries"}[event.Count == 1],
+			event.Peer, event.Index, event.LogTerm, event.OtherIndex), event.Section, traceRPC
+	case raft.EventAppendRejected:
+		return fmt.Sprintf("%s rejects AppendEntries from %v at prev %d/t%d: %s", node, event.Peer, event.Index, event.LogTerm, rejectionReason(event)), event.Section, traceRPC
+	case raft.EventTruncated:
+		return fmt.Sprintf("%s deletes entries %d..%d: entry %d has term %d, the leader's has term %d", node, event.Index, event.OtherIndex,
+			event.Index, event.OtherTerm, event.LogTerm), event.Section, traceRPC
+	case raft.EventAppended:
+		what := "a client command"
+		if raft.EntryKind(event.Count) == raft.EntryNoop {
+			what = "a no-op"
+		}
+		return fmt.Sprintf("%s appends %d/t%d: %s", node, event.Index, event.LogTerm, what), event.Section, traceRPC
+	case raft.EventNextIndexLowered:
+		return fmt.Sprintf("%s lowers nextIndex of %v: %d -> %d", node, event.Peer, event.OtherIndex, event.Index), event.Section, traceRPC
+	case raft.EventCommitted:
+		return fmt.Sprintf("%s commit %d -> %d: %s", node, event.OtherIndex, event.Index, commitReason(event.Reason)), event.Section, traceState
+	case raft.EventHeartbeat:
+		return node + " sends heartbeats", event.Section, traceAll
+	case raft.EventStepDown:
+		return fmt.Sprintf("%s steps down in term %d: %s", node, event.Term, roleReasonText(event.Reason)), event.Section, traceState
+	}
+	return fmt.Sprintf("%s %v", node, event.Kind), event.Section, traceRPC
+}
+
+func (r *renderer) roleReason(event raft.Event) string {
+	switch event.Reason {
+	case raft.ReasonElectionTimeout:
+		if ticks, ok := r.timeout[event.Node]; ok && r.tick*time.Duration(ticks) >= r.electionMinimum {
+			delete(r.timeout, event.Node)
+			return fmt.Sprintf("no leader heard for %v", r.tick*time.Duration(ticks))
+		}
+		return "its election timer fired (campaign)"
+	case raft.ReasonElectionWon:
+		return fmt.Sprintf("won the election with %d votes, %d needed", event.Count, event.Quorum)
+	case raft.ReasonLeaderHeard:
+		if event.Peer != raft.None {
+			return fmt.Sprintf("heard AppendEntries from leader %v", event.Peer)
+		}
+	}
+	return roleReasonText(event.Reason)
+}
+
+func roleReasonText(reason raft.Reason) string {
+	switch reason {
+	case raft.ReasonPreVoteWon:
+		return "a majority would vote for it"
+	case raft.ReasonPreVoteLost:
+		return "a majority would not vote for it"
+	case raft.ReasonElectionLost:
+		return "a majority voted against it"
+	case raft.ReasonHigherTerm:
+		return "saw a higher term"
+	case raft.ReasonLeaderHeard:
+		return "heard the leader of its term"
+	case raft.ReasonQuorumLost:
+		return "no majority heard within an election timeout"
+	case raft.ReasonRestarted:
+		return "restarted from storage"
+	}
+	return reason.String()
+}
+
+func refusalReason(event raft.Event) string {
+	switch event.Reason {
+	case raft.ReasonStaleTerm:
+		return fmt.Sprintf("its term %d is older than ours", event.OtherTerm)
+	case raft.ReasonAlreadyVoted:
+		return fmt.Sprintf("already voted for %v", event.VotedFor)
+	case raft.ReasonLogNotUpToDate:
+		return fmt.Sprintf("its log %d/t%d is behind ours %d/t%d", event.Index, event.LogTerm, event.OtherIndex, event.OtherTerm)
+	case raft.ReasonLeaderRecentlyHeard:
+		if event.VotedFor != raft.None {
+			return fmt.Sprintf("leader %v heard recently", event.VotedFor)
+		}
+		return "a leader was heard recently"
+	case raft.ReasonIsLeader:
+		return "a leader does not vote for others"
+	}
+	return event.Reason.String()
+}
+
+func rejectionReason(event raft.Event) string {
+	switch event.Reason {
+	case raft.ReasonMissingEntry:
+		return fmt.Sprintf("no entry %d (log ends at %d)", event.Index, event.OtherIndex)
+	case raft.ReasonTermMismatch:
+		return fmt.Sprintf("entry %d has term %d", event.OtherIndex, event.OtherTerm)
+	case raft.ReasonStaleTerm:
+		return fmt.Sprintf("its term %d is older than ours", event.OtherTerm)
+	}
+	return event.Reason.String()
+}
+
+func commitReason(reason raft.Reason) string {
+	switch reason {
+	case raft.ReasonCounted:
+		return "stored on a majority in the leader's term"
+	case raft.ReasonCountedOld:
+		return "BUG: counted replicas of an old term"
+	case raft.ReasonLeaderCommit:
+		return "the leader's commit index"
+	}
+	return reason.String()
+}

@@ -1,0 +1,295 @@
+// Package repl is the command language of raftctl: one table of commands
+// drives parsing, help, completion and the command reference. A Session
+// runs lines against a local cluster and writes plain lines (colour is
+// added last, when asked for). There is no terminal code here: repl/term
+// and the browser are thin shells around Session.Exec and Session.Complete.
+package repl
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"raftctl/cluster"
+	"raftctl/raft"
+)
+
+// Options configure a Session.
+type Options struct {
+	Nodes    int              // default 3
+	Seed     uint64           // default 1
+	Settings cluster.Settings // zero value => cluster.DefaultSettings()
+	Color    bool             // add ANSI colour to output lines; plain otherwise
+	Out      io.Writer        // where command output and trace lines go; writes are serialized by the Session
+}
+
+// Status is the outcome of a line, and the exit status of a script.
+type Status int
+
+const (
+	// StatusOK: the line ran (a command that could not succeed right now
+	// printed "error: ..." and still counts as OK, so a script goes on).
+	StatusOK Status = 0
+	// StatusFailed: an expect or wait did not hold.
+	StatusFailed Status = 1
+	// StatusInvalid: the line is not a valid command.
+	StatusInvalid Status = 2
+)
+
+// defaultWaitTimeout bounds `wait` when no timeout= is given.
+const defaultWaitTimeout = 10 * time.Second
+
+// maximumAdvance bounds how far one command may move the virtual clock.
+const maximumAdvance = 24 * time.Hour
+
+// Session is one user's conversation with a cluster. Exec and Complete may
+// be called from different goroutines.
+type Session struct {
+	options Options
+
+	// execution serializes Exec: one line at a time.
+	execution sync.Mutex
+	// output serializes writes to Options.Out (trace lines arrive from the
+	// cluster while a command runs).
+	output sync.Mutex
+	// completion guards what Complete reads, so it never waits for a
+	// running command.
+	completion     sync.Mutex
+	completionSize int
+	completionKeys []string
+
+	cluster     *cluster.Local
+	unsubscribe func()
+	renderer    *renderer
+	level       traceLevel
+	events      eventRing
+
+	// lastFailed: the previous command printed an error (`expect error`).
+	lastFailed bool
+	// asynchronous holds `put ... async` requests not yet finished.
+	asynchronous []*cluster.Call
+	// maximumAdvance bounds tick, sleep and wait timeouts.
+	maximumAdvance time.Duration
+	quitting       bool
+	// lineNumber is set while a script runs, for its error lines.
+	lineNumber int
+}
+
+// NewSession builds a session on a fresh local cluster.
+func NewSession(options Options) (*Session, error) {
+	if options.Nodes == 0 {
+		options.Nodes = 3
+	}
+	if options.Seed == 0 {
+		options.Seed = 1
+	}
+	if options.Settings == (cluster.Settings{}) {
+		options.Settings = cluster.DefaultSettings()
+	}
+	if options.Out == nil {
+		options.Out = io.Discard
+	}
+	s := &Session{options: options, level: traceState, maximumAdvance: maximumAdvance}
+	if err := s.replaceCluster(options.Nodes, options.Seed, options.Settings); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the session's subscription to the cluster.
+func (s *Session) Close() error {
+	if s.unsubscribe != nil {
+		s.unsubscribe()
+		s.unsubscribe = nil
+	}
+	return nil
+}
+
+// replaceCluster builds a new cluster and starts rendering its records.
+func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settings) error {
+	local, err := cluster.New(nodes, seed, settings)
+	if err != nil {
+		return err
+	}
+	if s.unsubscribe != nil {
+		s.unsubscribe()
+	}
+	s.cluster = local
+	s.asynchronous = nil
+	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
+	s.unsubscribe = local.Subscribe(s.onRecord)
+	s.completion.Lock()
+	s.completionSize = nodes
+	s.completion.Unlock()
+	return nil
+}
+
+// onRecord renders one record of the cluster's stream; it runs with the
+// cluster locked, so it only formats and writes.
+func (s *Session) onRecord(record cluster.Record) {
+	line, level, ok := s.renderer.render(record)
+	if !ok {
+		return
+	}
+	if level <= traceRPC {
+		s.events.add(line)
+	}
+	if level <= s.level {
+		s.println(line)
+	}
+}
+
+// println writes one line to Out, coloured when asked for.
+func (s *Session) println(line string) {
+	if s.options.Color {
+		line = colorize(line)
+	}
+	s.output.Lock()
+	defer s.output.Unlock()
+	_, _ = io.WriteString(s.options.Out, line+"\n")
+}
+
+// printf writes one formatted line.
+func (s *Session) printf(format string, arguments ...any) {
+	s.println(fmt.Sprintf(format, arguments...))
+}
+
+// Exec runs one line: a command, several separated by `;`, a comment, or
+// nothing. Output and trace lines go to Options.Out.
+func (s *Session) Exec(line string) (quit bool, status Status) {
+	s.execution.Lock()
+	defer s.execution.Unlock()
+	return s.exec(line)
+}
+
+func (s *Session) exec(line string) (bool, Status) {
+	for _, part := range splitCommands(line) {
+		status := s.execOne(part)
+		s.reportAsynchronous()
+		if status != StatusOK || s.quitting {
+			return s.quitting, status
+		}
+	}
+	return s.quitting, StatusOK
+}
+
+// Errors that decide a line's status.
+type (
+	// invalidError: the line is not a valid command (status 2).
+	invalidError struct{ message string }
+	// failedError: an expect or wait did not hold (status 1).
+	failedError struct{ message string }
+	// reportedError: the command printed its own error lines already.
+	reportedError struct{}
+)
+
+func (e *invalidError) Error() string { return e.message }
+func (e *failedError) Error() string  { return e.message }
+func (e *reportedError) Error() string {
+	return "reported"
+}
+
+func invalid(format string, arguments ...any) error {
+	return &invalidError{fmt.Sprintf(format, arguments...)}
+}
+
+func failed(format string, arguments ...any) error {
+	return &failedError{fmt.Sprintf(format, arguments...)}
+}
+
+// execOne runs one command and prints its error, if any.
+func (s *Session) execOne(line string) Status {
+	words := strings.Fields(line)
+	if len(words) == 0 {
+		return StatusOK
+	}
+	err := s.run(words)
+	s.lastFailed = err != nil
+	if err == nil {
+		return StatusOK
+	}
+	var invalidLine *invalidError
+	var failedCheck *failedError
+	var reported *reportedError
+	switch {
+	case errors.As(err, &reported):
+		return StatusOK
+	case errors.As(err, &invalidLine):
+		s.printError(err)
+		return StatusInvalid
+	case errors.As(err, &failedCheck):
+		s.printError(err)
+		return StatusFailed
+	}
+	s.println("error: " + err.Error())
+	return StatusOK
+}
+
+// printError prints an invalid line or a failed check, with the script's
+// line number when a script runs.
+func (s *Session) printError(err error) {
+	if s.lineNumber > 0 {
+		s.printf("error: line %d: %v", s.lineNumber, err)
+		return
+	}
+	s.println("error: " + err.Error())
+}
+
+// run finds the command and runs it.
+func (s *Session) run(words []string) error {
+	command, err := lookupCommand(words[0])
+	if err != nil {
+		return err
+	}
+	return command.Run(s, words[1:])
+}
+
+// splitCommands drops a `#` comment and splits on `;`.
+func splitCommands(line string) []string {
+	if i := strings.IndexByte(line, '#'); i >= 0 {
+		line = line[:i]
+	}
+	return strings.Split(line, ";")
+}
+
+// reportAsynchronous prints the result of every `async` request that has
+// finished.
+func (s *Session) reportAsynchronous() {
+	pending := s.asynchronous[:0]
+	for _, call := range s.asynchronous {
+		if !call.Done {
+			pending = append(pending, call)
+			continue
+		}
+		if call.Err != nil {
+			s.printf("error: %s: %v", describeCall(call), call.Err)
+			continue
+		}
+		s.println(callResult(call))
+	}
+	s.asynchronous = pending
+}
+
+// nodeNames lists the cluster's nodes as "n1 n2 n3".
+func (s *Session) nodeNames() string {
+	names := make([]string, s.cluster.Size())
+	for i := range names {
+		names[i] = raft.NodeID(i + 1).String()
+	}
+	return strings.Join(names, " ")
+}
+
+// rememberKey makes a key available to completion.
+func (s *Session) rememberKey(key string) {
+	s.completion.Lock()
+	defer s.completion.Unlock()
+	for _, known := range s.completionKeys {
+		if known == key {
+			return
+		}
+	}
+	s.completionKeys = append(s.completionKeys, key)
+}
