@@ -1,0 +1,110 @@
+//go:build !js
+
+package term
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"raftctl/repl"
+)
+
+// Prompt is what the terminal shows before each command.
+const Prompt = "raftctl> "
+
+// Options configure Run.
+type Options struct {
+	// Output is the writer the session was created with, from NewOutput.
+	// Nil means the session writes to the terminal itself, and output that
+	// arrives while the prompt is on screen may tear the prompt line.
+	Output *Output
+	// Color turns the prompt's colours on; off, every colour is the
+	// terminal's default (NO_COLOR: go-prompt ignores it by itself).
+	Color bool
+	// HistoryPath is the history file, loaded at start and appended to after
+	// each command; empty means history in memory only. See
+	// DefaultHistoryPath.
+	HistoryPath string
+	// Errors receives warnings that do not stop the terminal, such as an
+	// unreadable history file. Nil means os.Stderr.
+	Errors io.Writer
+}
+
+// SignalError is returned when SIGINT, SIGTERM or SIGQUIT ended the
+// terminal. The caller should close what it opened and exit with
+// ExitStatus.
+type SignalError struct {
+	Signal syscall.Signal
+}
+
+func (e *SignalError) Error() string {
+	return fmt.Sprintf("stopped by signal: %v", e.Signal)
+}
+
+// ExitStatus is the shell convention for a process ended by a signal.
+func (e *SignalError) ExitStatus() int {
+	return 128 + int(e.Signal)
+}
+
+// PanicError is returned when the prompt loop or a command panicked; the
+// terminal was restored first.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error: %v\n%s", e.Value, e.Stack)
+}
+
+// Run reads commands from the terminal and runs them on session until
+// Ctrl-D or `quit` (nil error) or a signal (*SignalError). Ctrl-C clears the
+// line being edited. Run must only be called when stdin and stdout are
+// terminals with a non-zero size: go-prompt panics otherwise.
+func Run(session *repl.Session, options Options) error {
+	if options.Errors == nil {
+		options.Errors = os.Stderr
+	}
+	stdin := int(os.Stdin.Fd())
+	saved, err := term.GetState(stdin)
+	if err != nil {
+		return fmt.Errorf("cannot read the terminal's state: %w", err)
+	}
+	// Deferred calls also run while a panic of this goroutine unwinds.
+	defer func() { _ = term.Restore(stdin, saved) }()
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
+	defer func() {
+		signal.Stop(signals)
+		// go-prompt never undoes its signal.Notify.
+		signal.Reset(syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGWINCH)
+	}()
+
+	loop := newLoop(session, options)
+	finished := make(chan error, 1)
+	go func() { finished <- loop.run(stdin, saved) }()
+
+	select {
+	case err = <-finished:
+	case received := <-signals:
+		loop.writer.close()
+		// Let a running command finish before the caller closes the
+		// session. Never unlocked: the loop is over.
+		loop.executing.Lock()
+		err = &SignalError{Signal: received.(syscall.Signal)}
+	}
+	_ = term.Restore(stdin, saved)
+	if loop.output != nil {
+		// Whatever the session wrote while the prompt was last on screen.
+		if releaseErr := loop.output.release(); err == nil {
+			err = releaseErr
+		}
+	}
+	return err
+}
