@@ -34,10 +34,7 @@ func (c *Local) Partition(groups [][]NodeID) error {
 func (c *Local) Cut(from, to NodeID, bothWays bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, err := c.node(from); err != nil {
-		return err
-	}
-	if _, err := c.node(to); err != nil {
+	if err := c.checkLink(from, to); err != nil {
 		return err
 	}
 	if from == to {
@@ -79,10 +76,7 @@ func (c *Local) Network() sim.LinkConfig {
 func (c *Local) SetLink(from, to NodeID, config sim.LinkConfig, bothWays bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, err := c.node(from); err != nil {
-		return err
-	}
-	if _, err := c.node(to); err != nil {
+	if err := c.checkLink(from, to); err != nil {
 		return err
 	}
 	return c.network.SetLink(from, to, config, bothWays)
@@ -100,10 +94,7 @@ func (c *Local) InFlight() []sim.Envelope {
 func (c *Local) DeliverLink(from, to NodeID, count int) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, err := c.node(from); err != nil {
-		return 0, err
-	}
-	if _, err := c.node(to); err != nil {
+	if err := c.checkLink(from, to); err != nil {
 		return 0, err
 	}
 	envelopes := c.network.DeliverLink(from, to, count)
@@ -117,10 +108,7 @@ func (c *Local) DeliverLink(from, to NodeID, count int) (int, error) {
 func (c *Local) DropLink(from, to NodeID, count int) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, err := c.node(from); err != nil {
-		return 0, err
-	}
-	if _, err := c.node(to); err != nil {
+	if err := c.checkLink(from, to); err != nil {
 		return 0, err
 	}
 	return c.network.DropLink(from, to, count), nil
@@ -153,4 +141,13 @@ func (c *Local) NetworkStats() sim.Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.network.Stats()
+}
+
+// checkLink reports an unknown node at either end of a link.
+func (c *Local) checkLink(from, to NodeID) error {
+	if _, err := c.node(from); err != nil {
+		return err
+	}
+	_, err := c.node(to)
+	return err
 }
