@@ -231,8 +231,10 @@ func TestInteractiveTerminalQuitAndSignal(t *testing.T) {
 		t.Errorf("stty -a after quit differs:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
-	// The shell execs raftctl under a known process id, for kill.
+	// The shell execs raftctl under a known process id, for kill. Wait for
+	// the cleared screen first: text typed while `clear` runs is wiped.
 	p.keys("clear", "Enter")
+	p.waitFor("a cleared screen", func(screen string) bool { return strings.TrimSpace(screen) == "$" })
 	p.text("sh -c 'echo $$ > raftctl.pid; exec " + p.binary + " repl'; echo status=$?")
 	p.keys("Enter")
 	p.waitFor("the first prompt", promptShows(""))
