@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"fmt"
-
 	"raftctl/check"
 	"raftctl/raft"
 )
@@ -93,9 +91,4 @@ func (c *Local) send(from NodeID, message raft.Message) {
 		c.publish(drop)
 	}
 	c.dropsWhileSending = c.dropsWhileSending[:0]
-}
-
-// errorf wraps a sentinel with context.
-func errorf(sentinel error, format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), sentinel)
 }
