@@ -71,6 +71,8 @@ type localNode struct {
 	restarts uint64
 	// unchanged: the checker has seen entries 1..unchanged as they are.
 	unchanged raft.Index
+	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
+	unsynced []unsyncedSave
 }
 
 // New builds a cluster of n nodes (1 to 9), all followers in term 0.
@@ -184,6 +186,7 @@ func (c *Local) Kill(id raft.NodeID) error {
 
 // crash stops a running node.
 func (c *Local) crash(node *localNode) {
+	c.loseUnsynced(node)
 	node.core = nil
 	node.kv = nil
 	c.network.DropNode(node.id)

@@ -12,7 +12,7 @@ func (c *Local) process(node *localNode) {
 	for node.core != nil && node.core.HasReady() {
 		ready := node.core.Ready()
 		if ready.MustSave {
-			if err := node.storage.Save(ready.HardState, ready.Entries); err != nil {
+			if err := c.save(node, ready.HardState, ready.Entries); err != nil {
 				// A node that cannot persist must not speak: crash it.
 				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
 				node.core, node.kv = nil, nil

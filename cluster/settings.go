@@ -20,6 +20,10 @@ type Settings struct {
 	MaxEntriesPerMessage, MaxInflight                          int
 	Bugs                                                       raft.Bugs
 
+	// LazySync is a storage fault: writes reach the disk UnsyncedWindow
+	// after the node relied on them, and a crash loses them (lazysync.go).
+	LazySync bool
+
 	// ClientTimeout bounds how long a client request may take.
 	ClientTimeout time.Duration
 }

@@ -75,6 +75,8 @@ func (c *Local) Close() error {
 	defer c.mu.Unlock()
 	var errs []error
 	for _, node := range c.nodes {
+		// A clean exit: the operating system writes its cache out.
+		errs = append(errs, c.flushUnsynced(node, c.now))
 		errs = append(errs, node.storage.Close())
 	}
 	return errors.Join(errs...)

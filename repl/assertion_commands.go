@@ -96,3 +96,24 @@ func (s *Session) parseSessionCondition(words []string) (condition, error) {
 		return got == value, fmt.Sprintf("%s=%s on %v", key, got, node), nil
 	}}, nil
 }
+
+// Holds evaluates an expect condition (the words after `expect`) without
+// printing anything: whether it holds now, and what was found. A condition
+// that does not parse is an error. Lessons use it to check their steps.
+func (s *Session) Holds(conditionText string) (holds bool, found string, err error) {
+	s.execution.Lock()
+	defer s.execution.Unlock()
+	words := strings.Fields(conditionText)
+	if len(words) == 0 {
+		return false, "", fmt.Errorf("empty condition")
+	}
+	condition, err := s.parseCondition(words, false)
+	if err != nil {
+		return false, "", err
+	}
+	if condition.session != nil {
+		return condition.session(s)
+	}
+	holds, found = condition.holds(s.cluster.Status())
+	return holds, found, nil
+}

@@ -100,8 +100,10 @@ func runReset(s *Session, arguments []string) error {
 	if err := s.replaceCluster(s.options.Nodes, s.options.Seed, s.options.Settings); err != nil {
 		return err
 	}
+	s.rendering.Lock()
 	s.level = traceState
 	s.events = eventRing{}
+	s.rendering.Unlock()
 	s.printf("reset: cluster of %d nodes (%s), seed %d", s.options.Nodes, s.nodeNames(), s.options.Seed)
 	return nil
 }
@@ -166,7 +168,7 @@ func (s *Session) printDetail(status cluster.NodeStatus) {
 		s.printf("  %v is down: term, vote and log come from its storage", status.ID)
 		return
 	}
-	tick := s.renderer.tick
+	tick := s.cluster.Settings().Tick
 	s.printf("  election timer: %d of %d ticks (%v of %v)", status.ElectionElapsed, status.ElectionTimeout,
 		tick*time.Duration(status.ElectionElapsed), tick*time.Duration(status.ElectionTimeout))
 	if status.Role != raft.Leader {

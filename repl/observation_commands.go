@@ -42,7 +42,7 @@ func observationCommands() []Command {
 	return []Command{
 		{
 			Name: "trace", Usage: "trace off|state|rpc|all", Group: groupObservation,
-			Summary:   "What scrolls by: state = role/term/commit changes, faults, client results; rpc = plus votes, appends and messages; all = plus heartbeats, deliveries, applies, timers.",
+			Summary:   "What scrolls by: state = role/term/commit changes and faults; rpc = plus votes, appends, messages and client requests; all = plus heartbeats, deliveries, applies, timers.",
 			Example:   "trace rpc",
 			Arguments: []Argument{{Kind: ArgumentWords, Words: traceLevelNames}},
 			Run:       runTrace,
@@ -78,7 +78,10 @@ func observationCommands() []Command {
 
 func runTrace(s *Session, arguments []string) error {
 	if len(arguments) == 0 {
-		s.printf("  trace %s", traceLevelNames[s.level])
+		s.rendering.Lock()
+		level := s.level
+		s.rendering.Unlock()
+		s.printf("  trace %s", traceLevelNames[level])
 		return nil
 	}
 	if len(arguments) > 1 {
@@ -86,7 +89,9 @@ func runTrace(s *Session, arguments []string) error {
 	}
 	for level, name := range traceLevelNames {
 		if name == arguments[0] {
+			s.rendering.Lock()
 			s.level = traceLevel(level)
+			s.rendering.Unlock()
 			return nil
 		}
 	}
@@ -104,7 +109,9 @@ func runEvents(s *Session, arguments []string) error {
 			return err
 		}
 	}
-	lines := s.events.lines
+	s.rendering.Lock()
+	lines := append([]string(nil), s.events.lines...)
+	s.rendering.Unlock()
 	if len(lines) == 0 {
 		s.println("  no events yet")
 		return nil
@@ -135,7 +142,9 @@ func runSet(s *Session, arguments []string) error {
 	if err := s.cluster.SetSettings(settings); err != nil {
 		return err
 	}
+	s.rendering.Lock()
 	s.renderer.electionMinimum = settings.ElectionMin
+	s.rendering.Unlock()
 	key, _, _ := strings.Cut(words[0], "=")
 	option, _ := findOption(key)
 	s.printf("  %s %s", key, option.show(settings))

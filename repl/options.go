@@ -84,6 +84,24 @@ var options = []option{
 	durationOption("heartbeat", "§3.4", "leader heartbeat interval", "50ms", func(s *cluster.Settings) *time.Duration { return &s.Heartbeat }),
 	durationOption("client-timeout", "§6.3", "how long a client request may take", "3s", func(s *cluster.Settings) *time.Duration { return &s.ClientTimeout }),
 	durationOption("tick", "", "virtual time per core tick (only with cluster)", "10ms", func(s *cluster.Settings) *time.Duration { return &s.Tick }),
+	{
+		name: "sync", section: "§3.8", meaning: "always: writes are durable before messages leave; lazy: the disk acknowledges from its cache and a kill loses the last second of writes",
+		values: []string{"always", "lazy"},
+		apply: func(_ *Session, settings *cluster.Settings, value string) error {
+			switch value {
+			case "always", "lazy":
+				settings.LazySync = value == "lazy"
+				return nil
+			}
+			return invalid("sync %q: want always or lazy, e.g. set sync lazy", value)
+		},
+		show: func(settings cluster.Settings) string {
+			if settings.LazySync {
+				return "lazy"
+			}
+			return "always"
+		},
+	},
 	countOption("inflight", "§10.2.2", "AppendEntries in flight per follower", func(s *cluster.Settings) *int { return &s.MaxInflight }),
 	countOption("batch", "§10.2.2", "entries per AppendEntries", func(s *cluster.Settings) *int { return &s.MaxEntriesPerMessage }),
 	{

@@ -67,7 +67,9 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 		if record.Err != nil {
 			text = "client " + record.Text + ": " + record.Err.Error()
 		}
-		section = "§6.3"
+		// The command prints the result itself; the trace shows it only
+		// from the rpc level, next to the messages that made it.
+		section, level = "§6.3", traceRPC
 	default:
 		return "", 0, false
 	}

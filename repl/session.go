@@ -24,6 +24,15 @@ type Options struct {
 	Settings cluster.Settings // zero value => cluster.DefaultSettings()
 	Color    bool             // add ANSI colour to output lines; plain otherwise
 	Out      io.Writer        // where command output and trace lines go; writes are serialized by the Session
+	// LiveSpeed > 0 paces every cluster of the session live: the virtual
+	// clock follows the wall clock times LiveSpeed, and pause, resume and
+	// speed work. Zero is manual pacing (scripts): only commands move time.
+	LiveSpeed float64
+	// DataDir, when set, keeps each node's state in a bbolt file there
+	// (n1.db, n2.db, ...): kill and restart reload from disk, and a new
+	// session on the same directory brings the cluster back. Such a
+	// session cannot replace its cluster (cluster, reset).
+	DataDir string
 }
 
 // Status is the outcome of a line, and the exit status of a script.
@@ -63,9 +72,16 @@ type Session struct {
 
 	cluster     *cluster.Local
 	unsubscribe func()
-	renderer    *renderer
-	level       traceLevel
-	events      eventRing
+	// stopLive switches the cluster back to manual pacing (nil when manual).
+	stopLive func()
+
+	// rendering guards renderer, level and events: under live pacing,
+	// records arrive from the pacer's goroutine while a command runs. It is
+	// never held while calling the cluster.
+	rendering sync.Mutex
+	renderer  *renderer
+	level     traceLevel
+	events    eventRing
 
 	// lastFailed: the previous command printed an error (`expect error`).
 	lastFailed bool
@@ -99,28 +115,57 @@ func NewSession(options Options) (*Session, error) {
 	return s, nil
 }
 
-// Close stops the session's subscription to the cluster.
+// Close stops live pacing and the session's subscription to the cluster.
 func (s *Session) Close() error {
+	if s.stopLive != nil {
+		s.stopLive()
+		s.stopLive = nil
+	}
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 		s.unsubscribe = nil
+	}
+	if s.cluster != nil {
+		err := s.cluster.Close()
+		s.cluster = nil
+		return err
 	}
 	return nil
 }
 
 // replaceCluster builds a new cluster and starts rendering its records.
 func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settings) error {
-	local, err := cluster.New(nodes, seed, settings)
+	var local *cluster.Local
+	var err error
+	switch {
+	case s.options.DataDir == "":
+		local, err = cluster.New(nodes, seed, settings)
+	case s.cluster != nil:
+		err = fmt.Errorf("the cluster is stored in %s and cannot be replaced: quit, and start raftctl repl without --data (or with another dir)", s.options.DataDir)
+	default:
+		local, err = cluster.Open(nodes, seed, settings, s.options.DataDir)
+	}
 	if err != nil {
 		return err
+	}
+	if s.stopLive != nil {
+		s.stopLive()
+		s.stopLive = nil
 	}
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
 	s.cluster = local
 	s.asynchronous = nil
+	s.rendering.Lock()
 	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
+	s.rendering.Unlock()
 	s.unsubscribe = local.Subscribe(s.onRecord)
+	if s.options.LiveSpeed > 0 {
+		if s.stopLive, err = local.StartLive(s.options.LiveSpeed); err != nil {
+			return err
+		}
+	}
 	s.completion.Lock()
 	s.completionSize = nodes
 	s.completion.Unlock()
@@ -130,14 +175,14 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 // onRecord renders one record of the cluster's stream; it runs with the
 // cluster locked, so it only formats and writes.
 func (s *Session) onRecord(record cluster.Record) {
+	s.rendering.Lock()
 	line, level, ok := s.renderer.render(record)
-	if !ok {
-		return
-	}
-	if level <= traceRPC {
+	if ok && level <= traceRPC {
 		s.events.add(line)
 	}
-	if level <= s.level {
+	shown := ok && level <= s.level
+	s.rendering.Unlock()
+	if shown {
 		s.println(line)
 	}
 }

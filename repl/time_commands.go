@@ -2,25 +2,23 @@ package repl
 
 import (
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"raftctl/cluster"
 )
 
-// errNeedsLivePacing answers the commands of live pacing, which only the
-// interactive terminal will have.
-func errNeedsLivePacing(command string) error {
-	return errors.New(command + " needs live pacing (the interactive terminal); here time moves only with tick, sleep, wait, stabilize and client commands")
+// describeLiveError explains the live-pacing commands in a script.
+func describeLiveError(command string, err error) error {
+	if errors.Is(err, cluster.ErrNotLive) {
+		return errors.New(command + " needs live pacing (the interactive terminal); here time moves only with tick, sleep, wait, stabilize and client commands")
+	}
+	return err
 }
 
 func timeCommands() []Command {
-	live := func(name, usage, summary, example string) Command {
-		return Command{
-			Name: name, Usage: usage, Group: groupCluster, Summary: summary, Example: example,
-			Run: func(s *Session, arguments []string) error { return errNeedsLivePacing(name) },
-		}
-	}
 	return []Command{
 		{
 			Name: "tick", Usage: "tick [N]", Group: groupCluster, Section: "§3.4",
@@ -30,7 +28,7 @@ func timeCommands() []Command {
 		},
 		{
 			Name: "sleep", Usage: "sleep DURATION", Group: groupCluster, Section: "§3.4",
-			Summary: "Advance the virtual clock by DURATION.",
+			Summary: "Advance the virtual clock by DURATION (under live pacing: wait until it has moved that far).",
 			Example: "sleep 500ms",
 			Run:     runSleep,
 		},
@@ -54,9 +52,24 @@ func timeCommands() []Command {
 			Arguments: []Argument{{Kind: ArgumentCondition}},
 			Run:       runWait,
 		},
-		live("pause", "pause", "Live pacing: freeze the clock (interactive terminal only).", "pause"),
-		live("resume", "resume", "Live pacing: unfreeze the clock (interactive terminal only).", "resume"),
-		live("speed", "speed X", "Live pacing: scale time, speed 0.1 is slow motion (interactive terminal only).", "speed 0.1"),
+		{
+			Name: "pause", Usage: "pause", Group: groupCluster,
+			Summary: "Live pacing: freeze the clock; tick and sleep still move it by hand (interactive terminal only).",
+			Example: "pause",
+			Run:     runPause,
+		},
+		{
+			Name: "resume", Usage: "resume", Group: groupCluster,
+			Summary: "Live pacing: unfreeze the clock (interactive terminal only).",
+			Example: "resume",
+			Run:     runResume,
+		},
+		{
+			Name: "speed", Usage: "speed [X]", Group: groupCluster,
+			Summary: "Live pacing: show or scale the speed of time, speed 0.1 is slow motion, 1 real time (interactive terminal only).",
+			Example: "speed 0.1",
+			Run:     runSpeed,
+		},
 	}
 }
 
@@ -83,6 +96,10 @@ func runSleep(s *Session, arguments []string) error {
 	duration, err := s.parseDuration(arguments[0])
 	if err != nil {
 		return err
+	}
+	if on, _, _ := s.cluster.Live(); on {
+		s.sleepLive(duration)
+		return nil
 	}
 	s.cluster.Advance(duration)
 	return nil
@@ -157,4 +174,78 @@ func describeNodeError(err error) error {
 		return errors.New(strings.TrimSuffix(err.Error(), ": node is running (kill it first)") + " is running: kill it first, then restart it")
 	}
 	return err
+}
+
+func runPause(s *Session, arguments []string) error {
+	if err := noArguments("pause", arguments); err != nil {
+		return err
+	}
+	if err := s.cluster.Pause(); err != nil {
+		return describeLiveError("pause", err)
+	}
+	s.printf("  paused at %s: tick and sleep move time by hand, resume goes on", formatTime(s.cluster.Now()))
+	return nil
+}
+
+func runResume(s *Session, arguments []string) error {
+	if err := noArguments("resume", arguments); err != nil {
+		return err
+	}
+	if err := s.cluster.Resume(); err != nil {
+		return describeLiveError("resume", err)
+	}
+	_, speed, _ := s.cluster.Live()
+	s.printf("  running at speed %g", speed)
+	return nil
+}
+
+func runSpeed(s *Session, arguments []string) error {
+	if len(arguments) > 1 {
+		return usageError("speed")
+	}
+	on, speed, paused := s.cluster.Live()
+	if !on {
+		return describeLiveError("speed", cluster.ErrNotLive)
+	}
+	if len(arguments) == 1 {
+		value, err := strconv.ParseFloat(arguments[0], 64)
+		if err != nil || value < minimumSpeed || value > maximumSpeed || math.IsNaN(value) {
+			return invalid("speed %q: want a number from %g to %g, e.g. speed 0.1 (slow motion) or speed 1 (real time)", arguments[0], minimumSpeed, maximumSpeed)
+		}
+		if err := s.cluster.SetSpeed(value); err != nil {
+			return err
+		}
+		speed = value
+	}
+	state := ""
+	if paused {
+		state = " (paused)"
+	}
+	s.printf("  speed %g%s", speed, state)
+	return nil
+}
+
+// The range of speed: slower than a thousandth stops the clock for a
+// learner; faster than 100 outruns the pacer's 5 ms steps.
+const (
+	minimumSpeed = 0.001
+	maximumSpeed = 100.0
+)
+
+// sleepLive waits, under live pacing, until the virtual clock has moved by
+// duration; a paused clock is moved by hand instead.
+func (s *Session) sleepLive(duration time.Duration) {
+	target := s.cluster.Now() + duration
+	for {
+		_, speed, paused := s.cluster.Live()
+		now := s.cluster.Now()
+		if now >= target {
+			return
+		}
+		if paused {
+			s.cluster.Advance(target - now)
+			return
+		}
+		time.Sleep(min(time.Duration(float64(target-now)/speed), 20*time.Millisecond))
+	}
 }

@@ -20,6 +20,8 @@ type replFlags struct {
 	script                           string
 	keepGoing                        bool
 	color                            string
+	dataDir                          string
+	speed                            float64
 }
 
 func newReplCommand(streams streams) *cobra.Command {
@@ -54,6 +56,8 @@ command.`,
 	set.BoolVar(&flags.hint, "hint", defaults.ConflictHint, "conflict hints for fast log repair (thesis §3.5)")
 	set.StringVar(&flags.script, "script", "", "run the commands in `FILE` as a script")
 	set.BoolVar(&flags.keepGoing, "keep-going", false, "in a script, run on after a failed expect or wait (exit status 1 at the end)")
+	set.StringVar(&flags.dataDir, "data", "", "keep each node's state in `DIR` (one bbolt file per node); the same DIR later brings the cluster back")
+	set.Float64Var(&flags.speed, "speed", 1, "on a terminal, how fast the virtual clock follows the wall clock (0.1 is slow motion); 0 moves time only with commands")
 	set.StringVar(&flags.color, "color", "auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	return command
 }
@@ -61,6 +65,9 @@ command.`,
 func runRepl(flags *replFlags, streams streams) error {
 	if flags.nodes < 1 || flags.nodes > 9 {
 		return usageErrorf("--nodes %d: want 1 to 9 nodes", flags.nodes)
+	}
+	if flags.speed < 0 || flags.speed > 100 || flags.speed != flags.speed {
+		return usageErrorf("--speed %g: want 0 (manual) or a speed up to 100", flags.speed)
 	}
 	color, err := useColor(flags.color, streams.Out)
 	if err != nil {
@@ -80,8 +87,15 @@ func runRepl(flags *replFlags, streams streams) error {
 		terminalOutput = term.NewOutput(streams.Out)
 		output = terminalOutput
 	}
+	// Live pacing on a terminal; a script is paced by its commands, so the
+	// same seed replays byte for byte.
+	liveSpeed := 0.0
+	if interactive {
+		liveSpeed = flags.speed
+	}
 	session, err := repl.NewSession(repl.Options{
 		Nodes: flags.nodes, Seed: flags.seed, Settings: settings, Color: color, Out: output,
+		DataDir: flags.dataDir, LiveSpeed: liveSpeed,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot start the cluster: %w", err)

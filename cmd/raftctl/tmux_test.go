@@ -181,8 +181,11 @@ func TestInteractiveTerminal(t *testing.T) {
 	// Faults, then typing while whatever the cluster does scrolls by: the
 	// prompt line must stay whole.
 	p.typeLine("kill n1")
-	p.waitFor("the prompt after kill", func(screen string) bool {
-		return strings.Contains(screen, "raftctl> kill n1") && promptShows("")(screen)
+	// Live pacing: the others notice the silence and elect a new leader
+	// while the prompt waits; the trace appears above an intact prompt.
+	p.waitFor("a new leader's trace after kill", func(screen string) bool {
+		_, after, found := strings.Cut(screen, "raftctl> kill n1")
+		return found && strings.Contains(after, "-> leader, term") && promptShows("")(screen)
 	})
 	p.text("stat")
 	p.waitFor("the typed text on an intact prompt line", promptShows("stat"))

@@ -1,0 +1,89 @@
+package repl
+
+import (
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lockedBuffer collects a session's output, written from the pacer's
+// goroutine too.
+type lockedBuffer struct {
+	mu      sync.Mutex
+	builder strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.builder.Write(p)
+}
+
+func (b *lockedBuffer) take() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	text := b.builder.String()
+	b.builder.Reset()
+	return text
+}
+
+// TestLivePacingControls runs a session paced by the wall clock (run it
+// with -race: the pacer renders records while commands run). It asserts
+// what the controls answer and how the virtual clock moves, never how long
+// anything took.
+func TestLivePacingControls(t *testing.T) {
+	out := &lockedBuffer{}
+	session, err := NewSession(Options{Out: out, LiveSpeed: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Close()
+
+	run := func(line, want string) string {
+		t.Helper()
+		if _, status := session.Exec(line); status != StatusOK {
+			t.Fatalf("%s: status %d\n%s", line, status, out.take())
+		}
+		text := out.take()
+		if !strings.Contains(text, want) {
+			t.Fatalf("%s: output lacks %q:\n%s", line, want, text)
+		}
+		return text
+	}
+	// At speed 50 the cluster elects a leader by itself while we wait.
+	run("wait leader", "leader after")
+	run("put x 1", "ok put x=1")
+	run("trace all", "")
+	run("speed", "speed 50")
+	run("pause", "paused at")
+	run("speed 0.5", "speed 0.5 (paused)")
+	before := session.cluster.Now()
+	run("sleep 200ms", "")
+	if moved := session.cluster.Now() - before; moved.Milliseconds() != 200 {
+		t.Fatalf("sleep 200ms on a paused clock moved it by %v", moved)
+	}
+	run("resume", "running at speed 0.5")
+	run("speed 20", "speed 20")
+	before = session.cluster.Now()
+	run("sleep 100ms", "")
+	if moved := session.cluster.Now() - before; moved.Milliseconds() < 100 {
+		t.Fatalf("sleep 100ms under live pacing moved the clock by %v", moved)
+	}
+	run("events 3", "")
+	run("trace off", "")
+	run("reset", "reset: cluster of 3 nodes")
+	if on, speed, _ := session.cluster.Live(); !on || speed != 50 {
+		t.Fatalf("after reset: live %v at speed %g, want live at 50", on, speed)
+	}
+	run("cluster 5", "cluster of 5 nodes")
+	if on, _, _ := session.cluster.Live(); !on {
+		t.Fatal("a new cluster is not paced live")
+	}
+
+	if _, status := session.Exec("speed 0"); status != StatusInvalid {
+		t.Fatalf("speed 0: status %d, want invalid", status)
+	}
+	if text := out.take(); !strings.Contains(text, "want a number from 0.001 to 100") {
+		t.Fatalf("speed 0 answered:\n%s", text)
+	}
+}
