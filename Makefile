@@ -17,6 +17,7 @@ fuzz:
 	go test ./repl/ -run XXX -fuzz '^FuzzParseLine$$' -fuzztime $(FUZZTIME)
 	go test ./store/ -run XXX -fuzz '^FuzzDecodeCommand$$' -fuzztime $(FUZZTIME)
 	go test ./store/ -run XXX -fuzz '^FuzzDecodeEntry$$' -fuzztime $(FUZZTIME)
+	go test ./lessons/ -run XXX -fuzz '^FuzzParseLesson$$' -fuzztime $(FUZZTIME)
 
 bench:
 	go test ./cluster/ ./store/ -run XXX -bench . -benchtime 2s

@@ -7,6 +7,9 @@
 //   - Leader Completeness (thesis §3.6)
 //   - State Machine Safety (thesis §3.6.3)
 //
+// It also checks that what the clients saw is linearizable (thesis §6.3;
+// see Linearizability below).
+//
 // The cluster host calls Checker.ObserveNode after every batch of work a
 // node processes and Checker.ObserveApply for every entry a node applies.
 // The checker remembers what it needs for the whole run (the leader of
@@ -46,4 +49,18 @@
 //
 // A Checker is safe for concurrent use; the hosts that drive real nodes
 // observe them from several goroutines.
+//
+// # Linearizability
+//
+// The five properties are about servers. What a client sees is checked on
+// its own: CheckLinearizability takes the history of client operations
+// (put, get and del, each with its call and return time on one monotonic
+// clock and what the client learned) and reports whether it is
+// linearizable, the guarantee Raft gives its clients (thesis §6.3): each
+// operation appears to take effect at one instant between its call and its
+// return, exactly once. A stale read served by an isolated old leader
+// (thesis §6.4) is the classic breach. The search is done by the porcupine
+// checker, one key at a time; a search that runs out of time is reported
+// as inconclusive, never as a pass, and LinearizabilityResult's
+// WriteVisualization draws the history as an HTML page.
 package check

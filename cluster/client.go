@@ -102,6 +102,7 @@ func (c *Local) Wait(call *Call) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.runUntil(func() bool { return call.Done }, call.deadline)
+	c.finishInterrupted(call)
 }
 
 // Do submits a request and waits for it.
@@ -113,6 +114,7 @@ func (c *Local) Do(clientID uint64, command store.Command, at NodeID) (*Call, er
 		return nil, err
 	}
 	c.runUntil(func() bool { return call.Done }, call.deadline)
+	c.finishInterrupted(call)
 	return call, nil
 }
 

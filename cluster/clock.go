@@ -71,9 +71,12 @@ func (c *Local) advanceTo(t time.Duration) {
 }
 
 // runUntil runs the cluster until done holds or the clock passes deadline,
-// and reports whether done holds.
+// and reports whether done holds. An interrupt stops it where it is.
 func (c *Local) runUntil(done func() bool, deadline time.Duration) bool {
 	for !done() {
+		if c.stopped() {
+			return false
+		}
 		if !c.stepUntil(deadline) {
 			c.now = max(c.now, deadline)
 			return done()
@@ -91,7 +94,8 @@ func (c *Local) Tick(n int) {
 func (c *Local) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.advanceTo(c.now + d)
+	// runUntil, not advanceTo: an interrupt stops it.
+	c.runUntil(func() bool { return false }, c.now+d)
 }
 
 // RunUntil advances time until done holds (checked after every happening,
@@ -114,6 +118,9 @@ func (c *Local) Stabilize() (delivered int, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for delivered < maxStabilizeDeliveries {
+		if c.stopped() {
+			return delivered, ErrInterrupted
+		}
 		envelope, ok := c.network.PopNext()
 		if !ok {
 			return delivered, nil

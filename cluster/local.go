@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"raftctl/check"
@@ -56,6 +57,8 @@ type Local struct {
 
 	// live is the pacer while live pacing is on (nil: manual pacing).
 	live *livePacer
+	// interrupt is set by Interrupt (Ctrl-C) and stops the clock's loops.
+	interrupt atomic.Bool
 }
 
 // localNode is one server: a core while it runs, and what survives a

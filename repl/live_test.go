@@ -87,3 +87,48 @@ func TestLivePacingControls(t *testing.T) {
 		t.Fatalf("speed 0 answered:\n%s", text)
 	}
 }
+
+// interruptingWriter interrupts the session at the first trace line it
+// sees after armed is set, as Ctrl-C from another goroutine would.
+type interruptingWriter struct {
+	lockedBuffer
+	session *Session
+	armed   bool
+}
+
+func (w *interruptingWriter) Write(p []byte) (int, error) {
+	if w.armed && strings.Contains(string(p), "heartbeat") {
+		w.armed = false
+		go w.session.Interrupt()
+	}
+	return w.lockedBuffer.Write(p)
+}
+
+// TestInterruptStopsALongCommand: `sleep 24h` of virtual time would take
+// minutes of wall time; an interrupt ends it where it is, and the session
+// goes on.
+func TestInterruptStopsALongCommand(t *testing.T) {
+	out := &interruptingWriter{}
+	session, err := NewSession(Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Close()
+	out.session = session
+	session.Exec("wait leader; trace all")
+	out.armed = true
+	_, status := session.Exec("sleep 24h; put x 1")
+	text := out.take()
+	if status != StatusFailed || !strings.Contains(text, "error: interrupted (the clock stopped at ") {
+		t.Fatalf("sleep 24h, interrupted: status %d, output ends:\n%s", status, text[max(0, len(text)-500):])
+	}
+	if strings.Contains(text, "put x=1") {
+		t.Fatal("the rest of the line ran after the interrupt")
+	}
+	if now := session.cluster.Now(); now.Hours() >= 24 {
+		t.Fatalf("the clock reached %v", now)
+	}
+	if _, status := session.Exec("trace off; put x 1"); status != StatusOK || !strings.Contains(out.take(), "ok put x=1") {
+		t.Fatal("the session did not go on after the interrupt")
+	}
+}

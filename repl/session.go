@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"raftctl/cluster"
@@ -82,6 +83,11 @@ type Session struct {
 	renderer  *renderer
 	level     traceLevel
 	events    eventRing
+
+	// interrupted is set by Interrupt (Ctrl-C); current is the cluster
+	// Interrupt stops, readable without the execution lock.
+	interrupted atomic.Bool
+	current     atomic.Pointer[cluster.Local]
 
 	// lastFailed: the previous command printed an error (`expect error`).
 	lastFailed bool
@@ -156,6 +162,7 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 		s.unsubscribe()
 	}
 	s.cluster = local
+	s.current.Store(local)
 	s.asynchronous = nil
 	s.rendering.Lock()
 	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
@@ -210,9 +217,29 @@ func (s *Session) Exec(line string) (quit bool, status Status) {
 	return s.exec(line)
 }
 
+// Interrupt stops the running command at its next step (Ctrl-C in the
+// terminal): a long sleep, wait or stabilize ends where it is, a client
+// request gives up waiting. The rest of the line is not run. Safe from any
+// goroutine; without a running command it does nothing.
+func (s *Session) Interrupt() {
+	s.interrupted.Store(true)
+	if local := s.current.Load(); local != nil {
+		local.Interrupt()
+	}
+}
+
 func (s *Session) exec(line string) (bool, Status) {
+	// An interrupt that arrived between commands is stale.
+	s.interrupted.Store(false)
+	s.cluster.Interrupted()
 	for _, part := range splitCommands(line) {
 		status := s.execOne(part)
+		if s.interrupted.Swap(false) {
+			s.cluster.Interrupted()
+			s.println("error: interrupted (the clock stopped at " + formatTime(s.cluster.Now()) + ")")
+			s.reportAsynchronous()
+			return s.quitting, StatusFailed
+		}
 		s.reportAsynchronous()
 		if status != StatusOK || s.quitting {
 			return s.quitting, status

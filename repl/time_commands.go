@@ -98,6 +98,9 @@ func runSleep(s *Session, arguments []string) error {
 		return err
 	}
 	if on, _, _ := s.cluster.Live(); on {
+		if duration >= time.Second {
+			s.printf("  sleeping %v of cluster time (Ctrl-C stops)", duration)
+		}
 		s.sleepLive(duration)
 		return nil
 	}
@@ -155,6 +158,9 @@ func runWait(s *Session, arguments []string) error {
 		ok, found = condition.holds(view.Status())
 		return ok
 	}, timeout)
+	if !held && s.interrupted.Load() {
+		return nil // exec reports the interrupt
+	}
 	if !held {
 		return failed("wait %s: timed out after %v: found %s", condition.text, timeout, found)
 	}
@@ -236,7 +242,7 @@ const (
 // duration; a paused clock is moved by hand instead.
 func (s *Session) sleepLive(duration time.Duration) {
 	target := s.cluster.Now() + duration
-	for {
+	for !s.interrupted.Load() {
 		_, speed, paused := s.cluster.Live()
 		now := s.cluster.Now()
 		if now >= target {

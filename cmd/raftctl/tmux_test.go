@@ -202,6 +202,17 @@ func TestInteractiveTerminal(t *testing.T) {
 		}
 	}
 
+	// Ctrl-C interrupts a running command and keeps the console.
+	p.typeLine("sleep 1h")
+	p.waitFor("sleep running", func(screen string) bool {
+		return strings.Contains(screen, "sleeping 1h0m0s of cluster time (Ctrl-C stops)")
+	})
+	p.keys("C-c")
+	p.waitFor("the interrupt and a new prompt", func(screen string) bool {
+		_, after, found := strings.Cut(screen, "raftctl> sleep 1h")
+		return found && strings.Contains(after, "error: interrupted") && promptShows("")(screen)
+	})
+
 	// Ctrl-D leaves, and the terminal is as it was.
 	p.keys("C-d")
 	p.waitFor("the shell's prompt", func(screen string) bool { return lastLine(screen) == "$" })

@@ -28,6 +28,10 @@ type loop struct {
 	quit bool
 	// historyWarned keeps a broken history file to one warning.
 	historyWarned bool
+	// stdin and saved: the terminal and the state it was found in, put
+	// back while a command runs.
+	stdin int
+	saved *term.State
 }
 
 func newLoop(session *repl.Session, options Options) *loop {
@@ -42,6 +46,7 @@ func newLoop(session *repl.Session, options Options) *loop {
 // run builds the prompt and runs it to the end. A panic, of go-prompt or of
 // a command, becomes a *PanicError after the terminal is restored.
 func (l *loop) run(stdin int, saved *term.State) (err error) {
+	l.stdin, l.saved = stdin, saved
 	defer func() {
 		if value := recover(); value != nil {
 			_ = term.Restore(stdin, saved)
@@ -88,11 +93,24 @@ func (l *loop) promptOptions(history []string) []prompt.Option {
 	return options
 }
 
-// execute runs one line; go-prompt has put the terminal back in cooked mode
-// and the cursor on the line below the command.
+// execute runs one line; go-prompt has put the cursor on the line below the
+// command.
 func (l *loop) execute(line string) {
 	l.executing.Lock()
 	defer l.executing.Unlock()
+	// go-prompt's "cooked mode" is raw (its saved copy of the terminal
+	// state is the one it made raw, PITFALLS): put back the state the
+	// terminal was found in, so Ctrl-C is SIGINT and interrupts the
+	// command. go-prompt makes the terminal raw again afterwards.
+	if l.saved != nil {
+		if raw, err := term.GetState(l.stdin); err == nil {
+			_ = term.Restore(l.stdin, l.saved)
+			// Raw again before go-prompt draws the next prompt (it draws,
+			// then sets raw mode): keys typed at a prompt in cooked mode
+			// would be echoed and line-buffered by the terminal instead.
+			defer func() { _ = term.Restore(l.stdin, raw) }()
+		}
+	}
 	if l.output != nil {
 		_ = l.output.release()
 		defer l.output.hold()

@@ -64,7 +64,7 @@ func (e *PanicError) Error() string {
 
 // Run reads commands from the terminal and runs them on session until
 // Ctrl-D or `quit` (nil error) or a signal (*SignalError). Ctrl-C clears the
-// line being edited. Run must only be called when stdin and stdout are
+// line being edited, or interrupts the command that is running. Run must only be called when stdin and stdout are
 // terminals with a non-zero size: go-prompt panics otherwise.
 func Run(session *repl.Session, options Options) error {
 	if options.Errors == nil {
@@ -90,15 +90,34 @@ func Run(session *repl.Session, options Options) error {
 	finished := make(chan error, 1)
 	go func() { finished <- loop.run(stdin, saved) }()
 
-	select {
-	case err = <-finished:
-	case received := <-signals:
-		loop.writer.close()
-		// Let a running command finish before the caller closes the
-		// session. Never unlocked: the loop is over.
-		loop.executing.Lock()
-		err = &SignalError{Signal: received.(syscall.Signal)}
+	for {
+		select {
+		case err := <-finished:
+			return restoreAndRelease(stdin, saved, loop, err)
+		case received := <-signals:
+			if received == syscall.SIGINT && !loop.executing.TryLock() {
+				// Ctrl-C while a command runs (go-prompt has put the
+				// terminal back in cooked mode, so the key became
+				// SIGINT): stop the command, keep the terminal.
+				session.Interrupt()
+				continue
+			}
+			if received == syscall.SIGINT {
+				loop.executing.Unlock()
+			}
+			loop.writer.close()
+			// Stop a running command, and let it return before the
+			// caller closes the session. Never unlocked: the loop is over.
+			session.Interrupt()
+			loop.executing.Lock()
+			return restoreAndRelease(stdin, saved, loop, &SignalError{Signal: received.(syscall.Signal)})
+		}
 	}
+}
+
+// restoreAndRelease puts the terminal back and writes out whatever the
+// session wrote while the prompt was last on screen.
+func restoreAndRelease(stdin int, saved *term.State, loop *loop, err error) error {
 	_ = term.Restore(stdin, saved)
 	if loop.output != nil {
 		// Whatever the session wrote while the prompt was last on screen.

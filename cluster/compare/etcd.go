@@ -1,0 +1,175 @@
+package compare
+
+import (
+	"fmt"
+	"io"
+	"log"
+
+	etcd "go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+)
+
+// etcdSystem is three etcd RawNodes on MemoryStorage, driven by one
+// deterministic loop that carries messages between them in memory.
+type etcdSystem struct {
+	nodes  []*etcdNode
+	leader *etcdNode
+	next   int // commands issued
+	// queue holds the messages sent and not yet delivered; spare is the
+	// other buffer, swapped in while queue is being delivered.
+	queue, spare []*raftpb.Message
+}
+
+type etcdNode struct {
+	raw     *etcd.RawNode
+	storage *etcd.MemoryStorage
+	machine *stateMachine
+}
+
+// etcdElectionTicks bounds the ticks the election may take.
+const etcdElectionTicks = 1000
+
+func startEtcd() (system, error) {
+	s := &etcdSystem{}
+	// Every node starts from the same snapshot at index 1, which holds
+	// the configuration: the three voters.
+	bootstrap := &raftpb.Snapshot{Metadata: &raftpb.SnapshotMetadata{
+		ConfState: &raftpb.ConfState{Voters: []uint64{1, 2, 3}},
+		Index:     new(uint64(1)),
+		Term:      new(uint64(1)),
+	}}
+	quiet := &etcd.DefaultLogger{Logger: log.New(io.Discard, "", 0)}
+	for id := uint64(1); id <= 3; id++ {
+		storage := etcd.NewMemoryStorage()
+		if err := storage.ApplySnapshot(bootstrap); err != nil {
+			return nil, fmt.Errorf("etcd: bootstrap: %w", err)
+		}
+		raw, err := etcd.NewRawNode(&etcd.Config{
+			ID:              id,
+			ElectionTick:    10,
+			HeartbeatTick:   1,
+			Storage:         storage,
+			MaxSizePerMsg:   1 << 20,
+			MaxInflightMsgs: 256,
+			CheckQuorum:     true,
+			PreVote:         true,
+			Logger:          quiet,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("etcd: %w", err)
+		}
+		s.nodes = append(s.nodes, &etcdNode{raw: raw, storage: storage, machine: newStateMachine()})
+	}
+	for range etcdElectionTicks {
+		for _, node := range s.nodes {
+			node.raw.Tick()
+		}
+		if err := s.settle(); err != nil {
+			return nil, err
+		}
+		for _, node := range s.nodes {
+			if node.raw.BasicStatus().RaftState == etcd.StateLeader {
+				s.leader = node
+				return s, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("etcd: no leader after %d ticks", etcdElectionTicks)
+}
+
+// step handles every node's Ready, then delivers the messages they sent.
+// It reports whether there was anything to do.
+func (s *etcdSystem) step() (bool, error) {
+	moved := false
+	for _, node := range s.nodes {
+		if node.raw.HasReady() {
+			if err := s.handleReady(node); err != nil {
+				return false, err
+			}
+			moved = true
+		}
+	}
+	if len(s.queue) > 0 {
+		messages := s.queue
+		s.queue = s.spare[:0]
+		for _, message := range messages {
+			if err := s.nodes[message.GetTo()-1].raw.Step(message); err != nil {
+				return false, fmt.Errorf("etcd: n%d steps %v: %w", message.GetTo(), message.GetType(), err)
+			}
+		}
+		clear(messages)
+		s.spare = messages[:0]
+		moved = true
+	}
+	return moved, nil
+}
+
+// handleReady does a node's work in the order etcd's documentation asks:
+// persist the entries and hard state, then send, then apply, then Advance.
+func (s *etcdSystem) handleReady(node *etcdNode) error {
+	ready := node.raw.Ready()
+	if !etcd.IsEmptySnap(ready.Snapshot) {
+		if err := node.storage.ApplySnapshot(ready.Snapshot); err != nil {
+			return fmt.Errorf("etcd: snapshot: %w", err)
+		}
+	}
+	if err := node.storage.Append(ready.Entries); err != nil {
+		return fmt.Errorf("etcd: append: %w", err)
+	}
+	if !etcd.IsEmptyHardState(ready.HardState) {
+		if err := node.storage.SetHardState(ready.HardState); err != nil {
+			return fmt.Errorf("etcd: hard state: %w", err)
+		}
+	}
+	s.queue = append(s.queue, ready.Messages...)
+	for _, entry := range ready.CommittedEntries {
+		// Empty entries are the ones a new leader appends.
+		if entry.GetType() == raftpb.EntryType_EntryNormal && len(entry.GetData()) > 0 {
+			node.machine.apply(entry.GetData())
+		}
+	}
+	node.raw.Advance(ready)
+	return nil
+}
+
+// settle steps until there is nothing left to do.
+func (s *etcdSystem) settle() error {
+	for {
+		moved, err := s.step()
+		if err != nil || !moved {
+			return err
+		}
+	}
+}
+
+func (s *etcdSystem) commit(count, inFlight int) error {
+	inFlight = max(inFlight, 1)
+	target := s.next + count
+	for s.leader.machine.applied < target {
+		for s.next < target && s.next-s.leader.machine.applied < inFlight {
+			if err := s.leader.raw.Propose(payload(s.next)); err != nil {
+				return fmt.Errorf("etcd: propose: %w", err)
+			}
+			s.next++
+		}
+		moved, err := s.step()
+		if err != nil {
+			return err
+		}
+		if !moved {
+			return fmt.Errorf("etcd: stalled with %d of %d commands applied", s.leader.machine.applied, target)
+		}
+	}
+	return nil
+}
+
+func (s *etcdSystem) issued() int { return s.next }
+
+func (s *etcdSystem) applied() int { return s.leader.machine.count() }
+
+func (s *etcdSystem) get(key string) (string, bool, error) {
+	value, found := s.leader.machine.get(key)
+	return value, found, nil
+}
+
+func (s *etcdSystem) close() error { return nil }
