@@ -255,6 +255,7 @@ func (cl *clients) finish(c *Local, call *Call, err error) {
 			break
 		}
 	}
+	c.recordCall(call)
 	text := call.Command.Op.String() + " " + call.Command.Key
 	c.publish(Record{Kind: RecordClient, Node: call.ServedBy, Text: text, Err: err})
 }
@@ -288,5 +289,6 @@ func (c *Local) GetLocal(key string, at NodeID) (string, bool, error) {
 		return "", false, err
 	}
 	value, found := node.kv.Get(key)
+	c.recordLocalRead(key, value, found)
 	return value, found, nil
 }

@@ -11,7 +11,8 @@ func assertionCommands() []Command {
 	return []Command{{
 		Name: "expect", Usage: "expect COND", Group: groupAssertions, Section: "§3.2",
 		Summary: "Fail the script (status 1) unless COND holds now: leader NODE|none, role NODE ROLE, term NODE [op]N, " +
-			"committed NODE [op]N, up NODE, down NODE, value KEY VALUE [@NODE], error (the previous command failed), safe (no violation).",
+			"committed NODE [op]N, up NODE, down NODE, value KEY VALUE [@NODE], error (the previous command failed), safe (no violation), " +
+			"linearizable (the client history so far, §6.3).",
 		Example:   "expect term n3 >1",
 		Arguments: []Argument{{Kind: ArgumentCondition}},
 		Run:       runExpect,
@@ -42,9 +43,21 @@ func runExpect(s *Session, arguments []string) error {
 func (s *Session) parseSessionCondition(words []string) (condition, error) {
 	text := strings.Join(words, " ")
 	switch words[0] {
-	case "error", "safe":
+	case "error", "safe", "linearizable":
 		if len(words) != 1 {
 			return condition{}, invalid("condition %q: %s takes no arguments", text, words[0])
+		}
+		if words[0] == "linearizable" {
+			return condition{text: text, session: func(s *Session) (bool, string, error) {
+				result, err := s.cluster.CheckLinearizability(linearizabilityTimeout)
+				if err != nil {
+					return false, "", err
+				}
+				if result.Err() != nil {
+					return false, strings.SplitN(result.String(), "\n", 2)[0], nil
+				}
+				return true, "linearizable", nil
+			}}, nil
 		}
 		if words[0] == "error" {
 			return condition{text: text, session: func(s *Session) (bool, string, error) {

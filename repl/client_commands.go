@@ -118,7 +118,11 @@ func runClient(s *Session, op store.Op, arguments []string) error {
 		return nil
 	}
 	if request.asynchronous {
-		call, err := s.cluster.Submit(cluster.ReplClientID, request.command, request.at)
+		// One request in flight per client (thesis §6.3): each async
+		// request is a client of its own, so sessions never see a newer
+		// request overtake an older one.
+		s.asynchronousClients++
+		call, err := s.cluster.Submit(cluster.ReplClientID+s.asynchronousClients, request.command, request.at)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,9 @@ package repl
 
 import (
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"raftctl/check"
 )
@@ -61,10 +63,12 @@ func observationCommands() []Command {
 			Run:       runSet,
 		},
 		{
-			Name: "check", Usage: "check", Group: groupObservation, Section: "§3.2",
-			Summary: "The safety properties of thesis Figure 3.2, checked after every event: OK with its section, or error: lines naming the property and the evidence.",
-			Example: "check",
-			Run:     runCheck,
+			Name: "check", Usage: "check [--html FILE]", Group: groupObservation, Section: "§3.2",
+			Summary: "The safety properties of thesis Figure 3.2, checked after every event, and linearizability of this session's client history (§6.3, porcupine): " +
+				"OK lines, or error: lines naming the property and the evidence. --html FILE writes the history's visualization.",
+			Example:   "check --html history.html",
+			Arguments: []Argument{{Kind: ArgumentWords, Words: []string{"--html"}}},
+			Run:       runCheck,
 		},
 		{
 			Name: "help", Usage: "help [COMMAND]", Group: groupObservation,
@@ -152,8 +156,12 @@ func runSet(s *Session, arguments []string) error {
 }
 
 func runCheck(s *Session, arguments []string) error {
-	if err := noArguments("check", arguments); err != nil {
-		return err
+	htmlPath := ""
+	switch {
+	case len(arguments) == 2 && arguments[0] == "--html":
+		htmlPath = arguments[1]
+	case len(arguments) != 0:
+		return usageError("check")
 	}
 	violations := s.cluster.Violations()
 	broken := map[check.Property]bool{}
@@ -167,14 +175,50 @@ func runCheck(s *Session, arguments []string) error {
 		}
 		s.printf("  OK %s (%s): %d checks", property, property.Section(), counts[property])
 	}
-	s.println("  linearizability of client history: not checked yet")
+	result, err := s.cluster.CheckLinearizability(linearizabilityTimeout)
+	if err != nil {
+		return err
+	}
+	failed := len(violations) > 0 || result.Err() != nil
+	if result.Err() == nil {
+		s.printf("  OK linearizability (§6.3): %d %s on %d %s", result.Operations, plural(result.Operations, "operation"),
+			result.Keys, plural(result.Keys, "key"))
+	}
 	for _, violation := range violations {
 		s.println("error: " + violation.String())
 	}
-	if len(violations) > 0 {
+	if result.Err() != nil {
+		s.println("error: " + result.String())
+	}
+	if htmlPath != "" {
+		if err := writeVisualization(htmlPath, result); err != nil {
+			s.println("error: " + err.Error())
+			failed = true
+		} else {
+			s.printf("  wrote %s (open it in a browser)", htmlPath)
+		}
+	}
+	if failed {
 		return &reportedError{}
 	}
 	return nil
+}
+
+// linearizabilityTimeout bounds porcupine's search: past it the answer is
+// "inconclusive", never a pass.
+const linearizabilityTimeout = 10 * time.Second
+
+// writeVisualization writes porcupine's page for the history.
+func writeVisualization(path string, result check.LinearizabilityResult) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("cannot write the visualization: %w", err)
+	}
+	if err := result.WriteVisualization(file); err != nil {
+		file.Close()
+		return fmt.Errorf("cannot write the visualization to %s: %w", path, err)
+	}
+	return file.Close()
 }
 
 func runHelp(s *Session, arguments []string) error {

@@ -91,8 +91,10 @@ type Session struct {
 
 	// lastFailed: the previous command printed an error (`expect error`).
 	lastFailed bool
-	// asynchronous holds `put ... async` requests not yet finished.
-	asynchronous []*cluster.Call
+	// asynchronous holds `put ... async` requests not yet finished;
+	// asynchronousClients counts the clients they used.
+	asynchronous        []*cluster.Call
+	asynchronousClients uint64
 	// maximumAdvance bounds tick, sleep and wait timeouts.
 	maximumAdvance time.Duration
 	quitting       bool
@@ -163,7 +165,7 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	}
 	s.cluster = local
 	s.current.Store(local)
-	s.asynchronous = nil
+	s.asynchronous, s.asynchronousClients = nil, 0
 	s.rendering.Lock()
 	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
 	s.rendering.Unlock()

@@ -1,0 +1,91 @@
+package cluster
+
+import (
+	"time"
+
+	"raftctl/check"
+	"raftctl/store"
+)
+
+// The client history: every request a client of this cluster made, with
+// when it was called and when it returned on the virtual clock, for the
+// linearizability check (thesis §6.3).
+
+// LocalReadClientID names the local reads (`get k @n2 read=local`) in the
+// history: they ask one node's state machine directly, outside the log.
+const LocalReadClientID = 0
+
+// recordCall adds a finished call to the history.
+func (c *Local) recordCall(call *Call) {
+	if operation, ok := operationOf(call); ok {
+		c.history = append(c.history, operation)
+	}
+}
+
+// operationOf describes a call for the linearizability check.
+func operationOf(call *Call) (check.Operation, bool) {
+	operation := check.Operation{
+		ClientID: call.Command.ClientID,
+		Key:      call.Command.Key,
+		Value:    call.Command.Value,
+		Call:     int64(call.Invoked),
+		Return:   int64(call.Returned),
+	}
+	switch call.Command.Op {
+	case store.OpPut:
+		operation.Kind = check.PutOperation
+	case store.OpGet:
+		operation.Kind = check.GetOperation
+	case store.OpDelete:
+		operation.Kind = check.DeleteOperation
+	default:
+		return check.Operation{}, false
+	}
+	switch {
+	case call.Err == nil:
+		operation.Outcome = check.Completed
+		operation.Output = check.GetOutput{Value: call.Result.Value, Found: call.Result.Found}
+	case call.index == 0:
+		// No leader ever took it into its log: it cannot take effect.
+		operation.Outcome = check.NotApplied
+	default:
+		// In some leader's log when the client gave up: it may still
+		// commit, later.
+		operation.Outcome = check.MaybeApplied
+	}
+	return operation, true
+}
+
+// recordLocalRead adds a read=local to the history: a get that returns the
+// moment it is called.
+func (c *Local) recordLocalRead(key, value string, found bool) {
+	c.history = append(c.history, check.Operation{
+		ClientID: LocalReadClientID, Kind: check.GetOperation, Key: key,
+		Output: check.GetOutput{Value: value, Found: found},
+		Call:   int64(c.now), Return: int64(c.now), Outcome: check.Completed,
+	})
+}
+
+// History returns a copy of the client history so far.
+func (c *Local) History() []check.Operation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]check.Operation(nil), c.history...)
+}
+
+// CheckLinearizability checks the client history so far with porcupine,
+// giving up after timeout (an inconclusive result, never a pass). Requests
+// still in flight count as calls that may take effect later.
+func (c *Local) CheckLinearizability(timeout time.Duration) (check.LinearizabilityResult, error) {
+	c.mu.Lock()
+	history := append([]check.Operation(nil), c.history...)
+	for _, call := range c.clients.calls {
+		pending := *call
+		pending.Err, pending.Returned = ErrTimeout, c.now
+		if operation, ok := operationOf(&pending); ok {
+			history = append(history, operation)
+		}
+	}
+	c.mu.Unlock()
+	return check.CheckLinearizability(history, timeout)
+}
