@@ -116,6 +116,10 @@ func (s *Session) parseSessionCondition(words []string) (condition, error) {
 func (s *Session) Holds(conditionText string) (holds bool, found string, err error) {
 	s.execution.Lock()
 	defer s.execution.Unlock()
+	return s.holds(conditionText)
+}
+
+func (s *Session) holds(conditionText string) (holds bool, found string, err error) {
 	words := strings.Fields(conditionText)
 	if len(words) == 0 {
 		return false, "", fmt.Errorf("empty condition")

@@ -74,7 +74,7 @@ var commands []Command
 
 func init() {
 	commands = slices.Concat(clusterCommands(), timeCommands(), faultCommands(), networkCommands(),
-		clientCommands(), observationCommands(), assertionCommands())
+		clientCommands(), observationCommands(), lessonCommands(), assertionCommands())
 }
 
 // Commands returns the command table, for help and docs.

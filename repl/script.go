@@ -23,10 +23,12 @@ func (s *Session) RunScript(in io.Reader, keepGoing bool) Status {
 		if i := strings.IndexByte(command, '#'); i >= 0 {
 			command = strings.TrimSpace(command[:i])
 		}
-		if command == "" {
+		// A blank line is Enter: it moves a lesson on, and does nothing
+		// otherwise. A comment is nothing in both.
+		if command == "" && (s.lesson == nil || line != "") {
 			continue
 		}
-		s.println("> " + command)
+		s.println(strings.TrimRight("> "+command, " "))
 		s.lineNumber = number
 		quit, status := s.exec(command)
 		switch status {

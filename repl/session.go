@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"raftctl/cluster"
+	"raftctl/lessons"
 	"raftctl/raft"
 )
 
@@ -34,6 +35,11 @@ type Options struct {
 	// session on the same directory brings the cluster back. Such a
 	// session cannot replace its cluster (cluster, reset).
 	DataDir string
+	// ProgressDir keeps the names of completed lessons (the user's state
+	// directory); empty keeps no progress.
+	ProgressDir string
+	// QuitAfterLesson ends the session when a lesson ends (raftctl lesson).
+	QuitAfterLesson bool
 }
 
 // Status is the outcome of a line, and the exit status of a script.
@@ -95,6 +101,11 @@ type Session struct {
 	// asynchronousClients counts the clients they used.
 	asynchronous        []*cluster.Call
 	asynchronousClients uint64
+	// asynchronousFailed: an async result printed an error since it was
+	// last cleared (lessons judge their lines by it).
+	asynchronousFailed bool
+	// lesson is the running lesson: lines go to it (lesson_commands.go).
+	lesson *lessons.Runner
 	// maximumAdvance bounds tick, sleep and wait timeouts.
 	maximumAdvance time.Duration
 	quitting       bool
@@ -234,20 +245,30 @@ func (s *Session) exec(line string) (bool, Status) {
 	// An interrupt that arrived between commands is stale.
 	s.interrupted.Store(false)
 	s.cluster.Interrupted()
+	if s.lesson != nil {
+		s.inLesson(line)
+		return s.quitting, StatusOK
+	}
+	return s.quitting, s.runCommands(line)
+}
+
+// runCommands runs the commands of one line, separated by `;`, stopping at
+// the first that is invalid or fails.
+func (s *Session) runCommands(line string) Status {
 	for _, part := range splitCommands(line) {
 		status := s.execOne(part)
 		if s.interrupted.Swap(false) {
 			s.cluster.Interrupted()
 			s.println("error: interrupted (the clock stopped at " + formatTime(s.cluster.Now()) + ")")
 			s.reportAsynchronous()
-			return s.quitting, StatusFailed
+			return StatusFailed
 		}
 		s.reportAsynchronous()
 		if status != StatusOK || s.quitting {
-			return s.quitting, status
+			return status
 		}
 	}
-	return s.quitting, StatusOK
+	return StatusOK
 }
 
 // Errors that decide a line's status.
@@ -340,6 +361,7 @@ func (s *Session) reportAsynchronous() {
 		}
 		if call.Err != nil {
 			s.printf("error: %s: %v", describeCall(call), call.Err)
+			s.asynchronousFailed = true
 			continue
 		}
 		s.println(callResult(call))

@@ -53,7 +53,7 @@ decision scroll by, tagged with the thesis section that justifies it.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{err: err}
 	})
-	root.AddCommand(newReplCommand(streams), newVersionCommand())
+	root.AddCommand(newReplCommand(streams), newLessonCommand(streams), newVersionCommand())
 	return root
 }
 

@@ -69,6 +69,12 @@ func (p *pane) screen() string {
 	return p.tmux("capture-pane", "-p", "-t", "raftctl")
 }
 
+// scrollback is the screen with everything that scrolled off it.
+func (p *pane) scrollback() string {
+	p.t.Helper()
+	return p.tmux("capture-pane", "-p", "-S", "-", "-t", "raftctl")
+}
+
 // waitFor polls the screen until done holds, and fails at the deadline.
 func (p *pane) waitFor(what string, done func(screen string) bool) string {
 	p.t.Helper()
@@ -107,16 +113,20 @@ func lastLine(screen string) string {
 	return strings.TrimRight(lines[len(lines)-1], " ")
 }
 
-// promptShows reports whether the prompt line shows exactly typed: the last
-// line that starts with the prompt, below which there may only be go-prompt's
-// completion menu (indented lines) or nothing.
-func promptShows(typed string) func(string) bool {
-	want := strings.TrimRight("raftctl> "+typed, " ")
+// promptShows reports whether raftctl's prompt line shows exactly typed.
+func promptShows(typed string) func(string) bool { return promptLineShows("raftctl> ", typed) }
+
+// promptLineShows reports whether the prompt line shows exactly typed: the
+// last line that starts with prompt, below which there may only be
+// go-prompt's completion menu (indented lines) or nothing.
+func promptLineShows(prompt, typed string) func(string) bool {
+	want := strings.TrimRight(prompt+typed, " ")
+	start := strings.TrimRight(prompt, " ")
 	return func(screen string) bool {
 		lines := strings.Split(strings.TrimRight(screen, " \n"), "\n")
 		for i := len(lines) - 1; i >= 0; i-- {
 			line := strings.TrimRight(lines[i], " ")
-			if strings.HasPrefix(line, "raftctl>") {
+			if strings.HasPrefix(line, start) {
 				return line == want
 			}
 			if line != "" && !strings.HasPrefix(line, " ") {

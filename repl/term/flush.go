@@ -13,7 +13,8 @@ import (
 type outputShower struct {
 	writer prompt.ConsoleWriter
 	output *Output
-	prefix string
+	// prefix is the prompt now showing.
+	prefix func() string
 	// columns is the terminal's current width.
 	columns func() int
 }
@@ -33,7 +34,8 @@ func (s *outputShower) show(buffer *prompt.Buffer) {
 		return
 	}
 	beforeCursor := buffer.Document().TextBeforeCursor()
-	cursor := runewidth.StringWidth(s.prefix) + runewidth.StringWidth(beforeCursor)
+	prefix := s.prefix()
+	cursor := runewidth.StringWidth(prefix) + runewidth.StringWidth(beforeCursor)
 	columns := s.columns()
 
 	if columns > 0 {
@@ -42,7 +44,7 @@ func (s *outputShower) show(buffer *prompt.Buffer) {
 	s.writer.WriteRawStr("\r")
 	s.writer.EraseDown()
 	s.writer.WriteRaw(lines)
-	s.writer.WriteRawStr(s.prefix)
+	s.writer.WriteRawStr(prefix)
 	s.writer.WriteStr(beforeCursor)
 	if columns > 0 && cursor > 0 && cursor%columns == 0 {
 		// What go-prompt does at an exact wrap, so the cursor rows agree.

@@ -18,14 +18,24 @@ const maxHistoryLines = 1000
 // empty when neither is known (no HOME, as under testscript): history then
 // lives in memory only.
 func DefaultHistoryPath() string {
+	if directory := DefaultStateDirectory(); directory != "" {
+		return filepath.Join(directory, "history")
+	}
+	return ""
+}
+
+// DefaultStateDirectory is where raftctl keeps what it remembers about a
+// user (history, completed lessons): $XDG_STATE_HOME/raftctl, or
+// ~/.local/state/raftctl; empty when neither is known.
+func DefaultStateDirectory() string {
 	if state := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(state) {
-		return filepath.Join(state, "raftctl", "history")
+		return filepath.Join(state, "raftctl")
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
 		return ""
 	}
-	return filepath.Join(home, ".local", "state", "raftctl", "history")
+	return filepath.Join(home, ".local", "state", "raftctl")
 }
 
 // loadHistory returns the last maxHistoryLines lines of the file at path,

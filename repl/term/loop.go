@@ -74,6 +74,7 @@ func (l *loop) run(stdin int, saved *term.State) (err error) {
 func (l *loop) promptOptions(history []string) []prompt.Option {
 	options := []prompt.Option{
 		prompt.OptionPrefix(Prompt),
+		prompt.OptionLivePrefix(func() (string, bool) { return l.prefix(), true }),
 		prompt.OptionWriter(l.writer),
 		prompt.OptionHistory(history),
 		prompt.OptionSetExitCheckerOnInput(func(_ string, afterCommand bool) bool {
@@ -82,7 +83,7 @@ func (l *loop) promptOptions(history []string) []prompt.Option {
 	}
 	if l.output != nil {
 		parser := &wakingParser{ConsoleParser: prompt.NewStandardInputParser(), output: l.output}
-		shower := &outputShower{writer: l.writer, output: l.output, prefix: Prompt, columns: terminalColumns}
+		shower := &outputShower{writer: l.writer, output: l.output, prefix: l.prefix, columns: terminalColumns}
 		options = append(options,
 			prompt.OptionParser(parser),
 			prompt.OptionAddASCIICodeBind(shower.binding()))
@@ -116,16 +117,25 @@ func (l *loop) execute(line string) {
 		defer l.output.hold()
 	}
 	line = strings.TrimSpace(line)
-	if line == "" {
-		return
-	}
-	if err := appendHistory(l.options.HistoryPath, line); err != nil {
-		l.warnHistory(err)
+	// An empty line is Enter: it moves a lesson on, and does nothing
+	// otherwise; it is not history.
+	if line != "" {
+		if err := appendHistory(l.options.HistoryPath, line); err != nil {
+			l.warnHistory(err)
+		}
 	}
 	// The session prints its own results and errors; the status matters
 	// only to scripts.
 	quit, _ := l.session.Exec(line)
 	l.quit = quit
+}
+
+// prefix is the prompt: the session's (a lesson's) or raftctl's.
+func (l *loop) prefix() string {
+	if prefix := l.session.Prompt(); prefix != "" {
+		return prefix
+	}
+	return Prompt
 }
 
 // complete offers the session's completions for the word before the cursor.
