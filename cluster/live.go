@@ -18,6 +18,8 @@ var ErrNotLive = errors.New("live pacing is off (scripts are paced by their comm
 type livePacer struct {
 	speed  float64
 	paused bool
+	// held counts HoldLive calls not yet released.
+	held int
 	// At wall time wallBase the virtual clock read virtualBase.
 	wallBase    time.Time
 	virtualBase time.Duration
@@ -80,7 +82,7 @@ func (c *Local) followWallClock(wall time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	pacer := c.live
-	if pacer == nil || pacer.paused {
+	if pacer == nil || pacer.paused || pacer.held > 0 {
 		return
 	}
 	target := pacer.virtualBase + time.Duration(float64(wall.Sub(pacer.wallBase))*pacer.speed)
@@ -124,4 +126,25 @@ func (c *Local) setLive(change func(*livePacer)) error {
 	change(c.live)
 	c.live.wallBase, c.live.virtualBase = time.Now(), c.now
 	return nil
+}
+
+// HoldLive stops the pacer until the returned function is called: a
+// command runs at one virtual instant, as a script would run it, so that
+// a recording of the session replays it exactly. Without live pacing it
+// does nothing.
+func (c *Local) HoldLive() (release func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pacer := c.live
+	if pacer == nil {
+		return func() {}
+	}
+	pacer.held++
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		pacer.held--
+		// Time spent inside the command does not make the clock jump.
+		pacer.wallBase, pacer.virtualBase = time.Now(), c.now
+	}
 }

@@ -74,7 +74,7 @@ var commands []Command
 
 func init() {
 	commands = slices.Concat(clusterCommands(), timeCommands(), faultCommands(), networkCommands(),
-		clientCommands(), observationCommands(), lessonCommands(), assertionCommands())
+		clientCommands(), observationCommands(), whyCommands(), recordCommands(), lessonCommands(), assertionCommands())
 }
 
 // Commands returns the command table, for help and docs.

@@ -1,6 +1,8 @@
 package repl
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -130,5 +132,56 @@ func TestInterruptStopsALongCommand(t *testing.T) {
 	}
 	if _, status := session.Exec("trace off; put x 1"); status != StatusOK || !strings.Contains(out.take(), "ok put x=1") {
 		t.Fatal("the session did not go on after the interrupt")
+	}
+}
+
+// TestRecordReplaysALiveSession: a session paced by the wall clock, where
+// time passes between commands, is saved by record; replaying the script
+// in a manual session ends in the same cluster, byte for byte.
+func TestRecordReplaysALiveSession(t *testing.T) {
+	out := &lockedBuffer{}
+	live, err := NewSession(Options{Out: out, LiveSpeed: 20, Nodes: 5, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	for _, line := range []string{"set noop off", "wait leader", "put x 1", "kill n1", "put y 2 async", "sleep 300ms",
+		"partition n2|n3,n4,n5", "put z 3", "sleep 200ms", "heal", "restart n1", "wait leader",
+		// Freeze the clock, and let the last changes settle by hand: both
+		// sessions then end at the same instant.
+		"pause", "sleep 1s"} {
+		if _, status := live.Exec(line); status != StatusOK {
+			t.Fatalf("%s: status %d\n%s", line, status, out.take())
+		}
+	}
+	path := t.TempDir() + "/session.txt"
+	live.Exec("record " + path)
+	if text := out.take(); !strings.Contains(text, "wrote "+path) {
+		t.Fatalf("record answered:\n%s", text)
+	}
+	script, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, err := NewSession(Options{Out: &lockedBuffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replay.Close()
+	if status := replay.RunScript(strings.NewReader(string(script)), false); status != StatusOK {
+		t.Fatalf("the replay failed with status %d:\n%s", status, script)
+	}
+	if live.cluster.Now() != replay.cluster.Now() {
+		t.Errorf("the live session ended at %v, the replay at %v", live.cluster.Now(), replay.cluster.Now())
+	}
+	for _, id := range live.cluster.IDs() {
+		want, _ := live.cluster.Log(id)
+		got, _ := replay.cluster.Log(id)
+		if fmt.Sprint(want) != fmt.Sprint(got) {
+			t.Errorf("%v log: live %v, replay %v\nscript:\n%s", id, want, got, script)
+		}
+	}
+	if fmt.Sprint(live.cluster.Status()) != fmt.Sprint(replay.cluster.Status()) {
+		t.Errorf("status: live %v\nreplay %v", live.cluster.Status(), replay.cluster.Status())
 	}
 }

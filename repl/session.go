@@ -89,6 +89,8 @@ type Session struct {
 	renderer  *renderer
 	level     traceLevel
 	events    eventRing
+	// decisions are the cores' recent events, for why.
+	decisions decisionRing
 
 	// interrupted is set by Interrupt (Ctrl-C); current is the cluster
 	// Interrupt stops, readable without the execution lock.
@@ -104,6 +106,8 @@ type Session struct {
 	// asynchronousFailed: an async result printed an error since it was
 	// last cleared (lessons judge their lines by it).
 	asynchronousFailed bool
+	// recording is the session as a script, for record.
+	recording recording
 	// lesson is the running lesson: lines go to it (lesson_commands.go).
 	lesson *lessons.Runner
 	// maximumAdvance bounds tick, sleep and wait timeouts.
@@ -179,6 +183,7 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	s.asynchronous, s.asynchronousClients = nil, 0
 	s.rendering.Lock()
 	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
+	s.decisions = decisionRing{}
 	s.rendering.Unlock()
 	s.unsubscribe = local.Subscribe(s.onRecord)
 	if s.options.LiveSpeed > 0 {
@@ -199,6 +204,9 @@ func (s *Session) onRecord(record cluster.Record) {
 	line, level, ok := s.renderer.render(record)
 	if ok && level <= traceRPC {
 		s.events.add(line)
+	}
+	if record.Kind == cluster.RecordEvent {
+		s.decisions.add(record)
 	}
 	shown := ok && level <= s.level
 	s.rendering.Unlock()
@@ -245,11 +253,19 @@ func (s *Session) exec(line string) (bool, Status) {
 	// An interrupt that arrived between commands is stale.
 	s.interrupted.Store(false)
 	s.cluster.Interrupted()
+	// Under live pacing the clock stands still while the line runs, so
+	// the line runs at one instant, as in a replay of the recording.
+	release := s.cluster.HoldLive()
+	defer release()
+	started := s.cluster.Now()
+	status := StatusOK
 	if s.lesson != nil {
 		s.inLesson(line)
-		return s.quitting, StatusOK
+	} else {
+		status = s.runCommands(line)
 	}
-	return s.quitting, s.runCommands(line)
+	s.recordLine(line, started, status)
+	return s.quitting, status
 }
 
 // runCommands runs the commands of one line, separated by `;`, stopping at

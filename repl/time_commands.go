@@ -239,8 +239,10 @@ const (
 )
 
 // sleepLive waits, under live pacing, until the virtual clock has moved by
-// duration; a paused clock is moved by hand instead.
+// duration, moving it itself in small steps at the live speed (the pacer is
+// held while a command runs); a paused clock is moved at once.
 func (s *Session) sleepLive(duration time.Duration) {
+	const stepWall = 5 * time.Millisecond
 	target := s.cluster.Now() + duration
 	for !s.interrupted.Load() {
 		_, speed, paused := s.cluster.Live()
@@ -252,6 +254,8 @@ func (s *Session) sleepLive(duration time.Duration) {
 			s.cluster.Advance(target - now)
 			return
 		}
-		time.Sleep(min(time.Duration(float64(target-now)/speed), 20*time.Millisecond))
+		step := min(target-now, time.Duration(float64(stepWall)*speed))
+		time.Sleep(time.Duration(float64(step) / speed))
+		s.cluster.Advance(step)
 	}
 }
