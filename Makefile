@@ -20,4 +20,5 @@ fuzz:
 	go test ./lessons/ -run XXX -fuzz '^FuzzParseLesson$$' -fuzztime $(FUZZTIME)
 
 bench:
-	go test ./cluster/ ./store/ -run XXX -bench . -benchtime 2s
+	go test ./cluster/ ./cluster/compare/ ./store/ -run XXX -bench . -benchtime 2s
+	go run ./cmd/raftctl bench

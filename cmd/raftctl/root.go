@@ -54,6 +54,7 @@ decision scroll by, tagged with the thesis section that justifies it.`,
 		return &usageError{err: err}
 	})
 	root.AddCommand(newReplCommand(streams), newLessonCommand(streams), newVersionCommand())
+	root.AddCommand(newBenchCommand(streams))
 	return root
 }
 
