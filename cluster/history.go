@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"raftctl/check"
@@ -15,11 +17,29 @@ import (
 // history: they ask one node's state machine directly, outside the log.
 const LocalReadClientID = 0
 
+// MaxHistory bounds the history: beyond it (long benchmarks, a cluster
+// left running for days) operations are counted but not kept, and the
+// linearizability check answers that it cannot tell. Porcupine could not
+// search such a history anyway.
+const MaxHistory = 100_000
+
+// ErrHistoryTooLong is the check's answer past MaxHistory operations.
+var ErrHistoryTooLong = errors.New("the client history is too long to check")
+
 // recordCall adds a finished call to the history.
 func (c *Local) recordCall(call *Call) {
 	if operation, ok := operationOf(call); ok {
-		c.history = append(c.history, operation)
+		c.remember(operation)
 	}
+}
+
+// remember keeps an operation while the history has room.
+func (c *Local) remember(operation check.Operation) {
+	if len(c.history) >= MaxHistory {
+		c.historyDropped++
+		return
+	}
+	c.history = append(c.history, operation)
 }
 
 // operationOf describes a call for the linearizability check.
@@ -59,7 +79,7 @@ func operationOf(call *Call) (check.Operation, bool) {
 // recordLocalRead adds a read=local to the history: a get that returns the
 // moment it is called.
 func (c *Local) recordLocalRead(key, value string, found bool) {
-	c.history = append(c.history, check.Operation{
+	c.remember(check.Operation{
 		ClientID: LocalReadClientID, Kind: check.GetOperation, Key: key,
 		Output: check.GetOutput{Value: value, Found: found},
 		Call:   int64(c.now), Return: int64(c.now), Outcome: check.Completed,
@@ -78,6 +98,11 @@ func (c *Local) History() []check.Operation {
 // still in flight count as calls that may take effect later.
 func (c *Local) CheckLinearizability(timeout time.Duration) (check.LinearizabilityResult, error) {
 	c.mu.Lock()
+	if c.historyDropped > 0 {
+		dropped := c.historyDropped
+		c.mu.Unlock()
+		return check.LinearizabilityResult{}, fmt.Errorf("%w: %d operations kept, %d more not", ErrHistoryTooLong, MaxHistory, dropped)
+	}
 	history := append([]check.Operation(nil), c.history...)
 	for _, call := range c.clients.calls {
 		pending := *call

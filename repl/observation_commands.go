@@ -176,19 +176,21 @@ func runCheck(s *Session, arguments []string) error {
 		s.printf("  OK %s (%s): %d checks", property, property.Section(), counts[property])
 	}
 	result, err := s.cluster.CheckLinearizability(linearizabilityTimeout)
-	if err != nil {
-		return err
+	if err == nil {
+		err = result.Err()
 	}
-	failed := len(violations) > 0 || result.Err() != nil
-	if result.Err() == nil {
+	failed := len(violations) > 0 || err != nil
+	if err == nil {
 		s.printf("  OK linearizability (§6.3): %d %s on %d %s", result.Operations, plural(result.Operations, "operation"),
 			result.Keys, plural(result.Keys, "key"))
 	}
 	for _, violation := range violations {
 		s.println("error: " + violation.String())
 	}
-	if result.Err() != nil {
+	if err != nil && result.Err() != nil {
 		s.println("error: " + result.String())
+	} else if err != nil {
+		s.println("error: linearizability: " + err.Error())
 	}
 	if htmlPath != "" {
 		if err := writeVisualization(htmlPath, result); err != nil {
