@@ -108,6 +108,7 @@ func runRepl(flags *replFlags, streams streams) error {
 			Color:       color,
 			HistoryPath: term.DefaultHistoryPath(),
 			Errors:      streams.Err,
+			Execute:     faultInjection(session),
 		})
 	}
 	return runScript(session, flags, streams)

@@ -25,14 +25,14 @@ type pane struct {
 
 // startPane builds raftctl and starts a private tmux server with a shell in
 // a detached 120x40 session. It skips when tmux is missing.
-func startPane(t testing.TB) *pane {
+func startPane(t testing.TB, buildFlags ...string) *pane {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed; .ci/install-deps.sh installs it for CI")
 	}
 	dir := t.TempDir()
 	binary := filepath.Join(dir, "raftctl")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	build := exec.Command("go", append(append([]string{"build"}, buildFlags...), "-o", binary, ".")...)
 	if output, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, output)
 	}
@@ -169,6 +169,13 @@ func TestInteractiveTerminal(t *testing.T) {
 	took := p.startRepl("")
 	t.Logf("start to first prompt: %v", took)
 
+	// Completion: node ids after a command that takes a node.
+	p.text("kill ")
+	p.waitFor("node ids offered", func(screen string) bool {
+		return strings.Contains(screen, " n1 ") && strings.Contains(screen, " n2 ") && strings.Contains(screen, " n3 ")
+	})
+	p.keys("C-c")
+	p.waitFor("an empty prompt", promptShows(""))
 	// Completion: the menu offers partition, Tab selects it.
 	p.text("par")
 	p.waitFor("the completion menu", func(screen string) bool { return strings.Contains(screen, "partition") })
@@ -291,4 +298,24 @@ func BenchmarkStartToFirstPrompt(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/prompt")
+}
+
+// TestInteractiveTerminalPanic: a command that panics (a build with
+// -tags raftctl_faults has one) ends raftctl with the error, and the
+// terminal is as it was.
+func TestInteractiveTerminalPanic(t *testing.T) {
+	p := startPane(t, "-tags", "raftctl_faults")
+	p.text("stty -a > stty-before.txt")
+	p.keys("Enter")
+	before := p.waitForFile("stty-before.txt")
+	p.startRepl("")
+	p.typeLine("panic")
+	p.waitFor("the error and the shell's prompt", func(screen string) bool {
+		return strings.Contains(screen, "internal error: injected by the raftctl_faults build") && lastLine(screen) == "$"
+	})
+	p.text("stty -a > stty-after.txt")
+	p.keys("Enter")
+	if after := p.waitForFile("stty-after.txt"); after != before {
+		t.Errorf("stty -a after the panic differs:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
 }

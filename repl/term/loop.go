@@ -126,6 +126,10 @@ func (l *loop) execute(line string) {
 	}
 	// The session prints its own results and errors; the status matters
 	// only to scripts.
+	if l.options.Execute != nil {
+		l.quit = l.options.Execute(line)
+		return
+	}
 	quit, _ := l.session.Exec(line)
 	l.quit = quit
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// Errors receives warnings that do not stop the terminal, such as an
 	// unreadable history file. Nil means os.Stderr.
 	Errors io.Writer
+	// Execute runs a line in place of the session's Exec, for fault
+	// injection in tests (a command that panics); nil means Exec.
+	Execute func(line string) (quit bool)
 }
 
 // SignalError is returned when SIGINT, SIGTERM or SIGQUIT ended the
