@@ -18,6 +18,8 @@ fuzz:
 	go test ./store/ -run XXX -fuzz '^FuzzDecodeCommand$$' -fuzztime $(FUZZTIME)
 	go test ./store/ -run XXX -fuzz '^FuzzDecodeEntry$$' -fuzztime $(FUZZTIME)
 	go test ./lessons/ -run XXX -fuzz '^FuzzParseLesson$$' -fuzztime $(FUZZTIME)
+	go test ./net/wire/ -run XXX -fuzz '^FuzzDecodeMessage$$' -fuzztime $(FUZZTIME)
+	go test ./net/wire/ -run XXX -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME)
 
 bench:
 	go test ./cluster/ ./cluster/compare/ ./store/ -run XXX -bench . -benchtime 2s
