@@ -108,6 +108,10 @@ func (s *Session) whyRejected(refuserName, candidateName string) error {
 	return nil
 }
 
+// consistencyCheck is the rule behind an AppendEntries rejection.
+const consistencyCheck = "a follower accepts entries only after an entry it holds with the same index and term " +
+	"(the consistency check, thesis §3.5); "
+
 // ruleOf states the rule behind a refusal, in a sentence.
 func ruleOf(event raft.Event) string {
 	switch event.Reason {
@@ -124,11 +128,9 @@ func ruleOf(event raft.Event) string {
 	case raft.ReasonIsLeader:
 		return "a leader of the current term does not vote for others"
 	case raft.ReasonMissingEntry:
-		return fmt.Sprintf("a follower accepts entries only after an entry it holds with the same index and term (the consistency check, thesis §3.5); "+
-			"it has no entry %d, and the leader will retry lower (thesis §3.5)", event.Index)
+		return consistencyCheck + fmt.Sprintf("it has no entry %d, and the leader will retry lower", event.Index)
 	case raft.ReasonTermMismatch:
-		return fmt.Sprintf("a follower accepts entries only after an entry it holds with the same index and term (the consistency check, thesis §3.5); "+
-			"its entry %d has term %d, not %d, and the leader will retry lower", event.OtherIndex, event.OtherTerm, event.LogTerm)
+		return consistencyCheck + fmt.Sprintf("its entry %d has term %d, not %d, and the leader will retry lower", event.OtherIndex, event.OtherTerm, event.LogTerm)
 	}
 	return event.Reason.String()
 }
