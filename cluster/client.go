@@ -18,6 +18,9 @@ type Call struct {
 	Command store.Command
 	// At, when set, is the only node the client asks (`put k v @n2`).
 	At NodeID
+	// Read is how a get is served: through the log, or confirmed by the
+	// leader without it (read.go).
+	Read ReadMode
 
 	Done   bool
 	Result store.Result
@@ -28,6 +31,8 @@ type Call struct {
 	Invoked, Returned time.Duration
 
 	encoded []byte
+	// request numbers a read for the leader's ReadIndex.
+	request uint64
 	target  NodeID
 	// While waiting for its entry: the node, index and term it occupies.
 	waitingOn      NodeID
@@ -44,9 +49,21 @@ type Call struct {
 // knows a leader (an election is probably running).
 const retryDelay = 20 * time.Millisecond
 
+// pendingKey finds the call waiting on a node: a write (or a read through
+// the log) by the index of its entry, a read without the log by its
+// request number.
 type pendingKey struct {
-	node  NodeID
-	index raft.Index
+	node    NodeID
+	index   raft.Index
+	request uint64
+}
+
+// key is where the call waits now.
+func (call *Call) key() pendingKey {
+	if call.Read != ReadThroughLog {
+		return pendingKey{node: call.waitingOn, request: call.request}
+	}
+	return pendingKey{node: call.waitingOn, index: call.index}
 }
 
 type clients struct {
@@ -55,6 +72,8 @@ type clients struct {
 	pending   map[pendingKey]*Call
 	// leaderGuess is where the next request goes first.
 	leaderGuess NodeID
+	// nextRequest numbers reads without the log.
+	nextRequest uint64
 	// base makes client ids unique across reopenings of a durable cluster:
 	// the state machine remembers old sessions, and a new process that
 	// numbered its requests from 1 again would look like a stale client.
@@ -147,12 +166,22 @@ func (cl *clients) attempt(c *Local, call *Call) {
 		cl.tryNext(c, call, hint)
 		return
 	}
+	if call.Read != ReadThroughLog {
+		cl.askRead(c, node, call)
+		return
+	}
 	index, term, err := node.core.Propose(call.encoded)
 	if err != nil {
 		cl.tryNext(c, call, raft.None)
 		return
 	}
-	call.waitingOn, call.index, call.term = node.id, index, term
+	call.index, call.term = index, term
+	cl.waitOn(c, node, call)
+}
+
+// waitOn makes call wait for node's answer, for a while.
+func (cl *clients) waitOn(c *Local, node *localNode, call *Call) {
+	call.waitingOn = node.id
 	// A leader that cannot commit within a few election timeouts is
 	// probably cut off: ask someone else (the session makes it safe).
 	call.attemptEnds = c.now + 4*c.settings.ElectionMax
@@ -160,7 +189,7 @@ func (cl *clients) attempt(c *Local, call *Call) {
 	if call.At != raft.None {
 		call.wakeAt = call.deadline
 	}
-	cl.pending[pendingKey{node.id, index}] = call
+	cl.pending[call.key()] = call
 	c.process(node)
 }
 
@@ -180,7 +209,7 @@ func (cl *clients) tryNext(c *Local, call *Call, hint NodeID) {
 
 // applied is called for every entry a node applies.
 func (cl *clients) applied(c *Local, node NodeID, entry raft.Entry, result store.Result, err error) {
-	key := pendingKey{node, entry.Index}
+	key := pendingKey{node: node, index: entry.Index}
 	call, ok := cl.pending[key]
 	if !ok {
 		return
@@ -202,7 +231,7 @@ func (cl *clients) applied(c *Local, node NodeID, entry raft.Entry, result store
 func (cl *clients) nodeDown(c *Local, id NodeID) {
 	for _, call := range cl.calls {
 		if call.waitingOn == id {
-			delete(cl.pending, pendingKey{id, call.index})
+			delete(cl.pending, call.key())
 			call.waitingOn = raft.None
 			if call.At != raft.None {
 				cl.finish(c, call, fmt.Errorf("%v crashed before answering", id))
@@ -231,8 +260,11 @@ func (cl *clients) wake(c *Local) {
 			continue
 		}
 		if call.waitingOn != raft.None {
-			delete(cl.pending, pendingKey{call.waitingOn, call.index})
+			delete(cl.pending, call.key())
 			call.lastRejections = fmt.Sprintf(" (last tried %v: leader could not commit)", call.waitingOn)
+			if call.Read != ReadThroughLog {
+				call.lastRejections = fmt.Sprintf(" (last tried %v: leader could not confirm the read)", call.waitingOn)
+			}
 			call.waitingOn = raft.None
 			if call.At == raft.None {
 				call.target = call.target%NodeID(len(c.nodes)) + 1
@@ -245,7 +277,7 @@ func (cl *clients) wake(c *Local) {
 // finish completes a call and forgets it.
 func (cl *clients) finish(c *Local, call *Call, err error) {
 	if call.waitingOn != raft.None {
-		delete(cl.pending, pendingKey{call.waitingOn, call.index})
+		delete(cl.pending, call.key())
 		call.waitingOn = raft.None
 	}
 	call.Done, call.Err, call.Returned = true, err, c.now

@@ -77,6 +77,10 @@ type localNode struct {
 	restarts uint64
 	// unchanged: the checker has seen entries 1..unchanged as they are.
 	unchanged raft.Index
+	// applied is the last index applied to kv; readsWaiting are confirmed
+	// reads waiting for it to reach their index (read.go).
+	applied      raft.Index
+	readsWaiting []raft.ReadState
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
 }
@@ -193,6 +197,7 @@ func (c *Local) Kill(id raft.NodeID) error {
 // crash stops a running node.
 func (c *Local) crash(node *localNode) {
 	c.loseUnsynced(node)
+	node.readsWaiting, node.applied = nil, 0
 	node.core = nil
 	node.kv = nil
 	c.network.DropNode(node.id)

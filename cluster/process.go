@@ -30,6 +30,8 @@ func (c *Local) process(node *localNode) {
 		for _, entry := range ready.CommittedEntries {
 			c.apply(node, entry)
 		}
+		node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
+		c.serveReads(node)
 		node.core.Advance(ready)
 		unchanged := raft.Index(len(node.core.Log()))
 		if len(ready.Entries) > 0 {
@@ -44,6 +46,7 @@ func (c *Local) process(node *localNode) {
 // client waiting for it.
 func (c *Local) apply(node *localNode, entry raft.Entry) {
 	result, err := node.kv.Apply(entry)
+	node.applied = entry.Index
 	c.publish(Record{Kind: RecordApply, Node: node.id, Entry: entry, Err: err})
 	c.report(c.checker.ObserveApply(node.id, entry))
 	c.clients.applied(c, node.id, entry, result, err)

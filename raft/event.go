@@ -47,6 +47,11 @@ const (
 	EventHeartbeat
 	// EventStepDown: a leader gave up leadership (Reason).
 	EventStepDown
+	// EventReadConfirmed: a leader confirmed a read at read index Index
+	// (thesis §6.4): by a majority answering heartbeat round Count
+	// (ReasonHeartbeatRound), or by its lease, with Count ticks left
+	// (ReasonLease).
+	EventReadConfirmed
 )
 
 var eventKindNames = map[EventKind]string{
@@ -64,6 +69,7 @@ var eventKindNames = map[EventKind]string{
 	EventCommitted:        "committed",
 	EventHeartbeat:        "heartbeat",
 	EventStepDown:         "step-down",
+	EventReadConfirmed:    "read-confirmed",
 }
 
 func (k EventKind) String() string {
@@ -101,6 +107,9 @@ const (
 	ReasonCounted      // stored on a majority, entry of the current term (thesis §3.6.2)
 	ReasonCountedOld   // teaching bug: an old-term entry counted (thesis Fig. 3.7)
 	ReasonLeaderCommit // the leader's commit index said so (thesis §3.5)
+	// Reads.
+	ReasonHeartbeatRound // a majority answered a heartbeat round (thesis §6.4)
+	ReasonLease          // the lease still holds (thesis §6.4.1)
 )
 
 var reasonTexts = map[Reason]string{
@@ -124,6 +133,8 @@ var reasonTexts = map[Reason]string{
 	ReasonCounted:             "counted replicas",
 	ReasonCountedOld:          "counted replicas of an old term",
 	ReasonLeaderCommit:        "leader commit",
+	ReasonHeartbeatRound:      "heartbeat round",
+	ReasonLease:               "lease",
 }
 
 func (reason Reason) String() string { return reasonTexts[reason] }

@@ -14,6 +14,9 @@ func (r *Node) becomeFollower(term Term, leader NodeID, reason Reason) {
 	r.leader = leader
 	r.votes = nil
 	r.progress = nil
+	// Reads waiting for confirmation are dropped: the host's request
+	// times out and asks the new leader (thesis §6.4).
+	r.reads = nil
 	if leader != None {
 		r.ticksSinceLeader = 0
 	}
@@ -56,7 +59,7 @@ func (r *Node) handleAppendEntries(m Message) {
 	r.electionElapsed = 0
 	r.ticksSinceLeader = 0
 
-	reply := Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex}
+	reply := Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex, ReadRound: m.ReadRound}
 	// The consistency check (thesis §3.5): "If the follower does not find an
 	// entry in its log with the same index and term, then it refuses the
 	// new entries."

@@ -41,12 +41,14 @@ type testCluster struct {
 	// cut[from][to] drops messages on that link.
 	cut    map[[2]NodeID]bool
 	events []Event
+	// reads are the confirmed reads, by node.
+	reads map[NodeID][]ReadState
 }
 
 func newTestCluster(t *testing.T, n int, configure func(*Config)) *testCluster {
 	t.Helper()
 	tc := &testCluster{t: t, configs: map[NodeID]Config{}, nodes: map[NodeID]*Node{},
-		storages: map[NodeID]*testStorage{}, cut: map[[2]NodeID]bool{}}
+		storages: map[NodeID]*testStorage{}, cut: map[[2]NodeID]bool{}, reads: map[NodeID][]ReadState{}}
 	var peers []NodeID
 	for i := 1; i <= n; i++ {
 		peers = append(peers, NodeID(i))
@@ -88,6 +90,7 @@ func (tc *testCluster) process(id NodeID) {
 			}
 		}
 		tc.events = append(tc.events, ready.Events...)
+		tc.reads[id] = append(tc.reads[id], ready.ReadStates...)
 		tc.queue = append(tc.queue, ready.Messages...)
 		node.Advance(ready)
 	}

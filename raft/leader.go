@@ -12,6 +12,8 @@ func (r *Node) becomeLeader(votes int) {
 	r.votes = nil
 	r.heartbeatElapsed = 0
 	r.electionElapsed = 0
+	r.leaderTicks, r.readRound, r.reads = 0, 0, nil
+	r.startRound()
 	r.progress = make(map[NodeID]*Progress, len(r.peers)-1)
 	for _, peer := range r.peers {
 		if peer != r.id {
@@ -46,6 +48,7 @@ func (r *Node) appendEntry(kind EntryKind, command []byte) Index {
 
 // tickLeader drives heartbeats and CheckQuorum.
 func (r *Node) tickLeader() {
+	r.leaderTicks++
 	r.heartbeatElapsed++
 	r.electionElapsed++
 	if r.config.CheckQuorum && r.electionElapsed >= r.config.ElectionTicksMin {

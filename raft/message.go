@@ -102,4 +102,9 @@ type Message struct {
 	LogLength     Index
 	// HintGiven tells the leader the hint fields are meaningful.
 	HintGiven bool
+
+	// ReadRound numbers the leader's heartbeat rounds: AppendEntries carries
+	// the current one and its answer echoes it, to confirm reads (thesis
+	// §6.4).
+	ReadRound uint64
 }

@@ -42,12 +42,20 @@ type Node struct {
 	votes map[NodeID]bool
 	// Leaders: one Progress per follower.
 	progress map[NodeID]*Progress
+	// Leaders: reads (read.go). leaderTicks counts ticks since the node
+	// became leader; readRound numbers heartbeat rounds, roundSentAt holds
+	// when recent ones were sent.
+	leaderTicks int
+	readRound   uint64
+	roundSentAt [roundsKept]int
+	reads       []pendingRead
 
 	random *rand.Rand
 
 	// Work for the host, handed out by Ready.
 	messages       []Message
 	events         []Event
+	readStates     []ReadState
 	hardStateDirty bool
 }
 
@@ -241,4 +249,7 @@ func (r *Node) commitTo(index Index, reason Reason, section string) {
 	mustHold(index <= r.log.lastIndex(), "commit index within the log", "§3.5")
 	r.emit(Event{Kind: EventCommitted, OtherIndex: r.commitIndex, Index: index, Reason: reason, Section: section})
 	r.commitIndex = index
+	if r.role == Leader {
+		r.readIndexKnown()
+	}
 }

@@ -36,6 +36,9 @@ type Progress struct {
 	// Inflight holds the last index of each AppendEntries sent in Replicate
 	// and not yet acknowledged, in increasing order.
 	Inflight []Index
+	// ReadRound is the latest heartbeat round the follower answered
+	// (thesis §6.4).
+	ReadRound uint64
 	// RecentActive: the follower answered since the last quorum check
 	// (thesis §6.2).
 	RecentActive bool

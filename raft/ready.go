@@ -18,18 +18,21 @@ type Ready struct {
 	Messages         []Message
 	CommittedEntries []Entry
 	Events           []Event
+	// ReadStates are reads the leader confirmed (thesis §6.4): answer each
+	// once the state machine has applied its Index.
+	ReadStates []ReadState
 }
 
 // HasReady reports whether Ready would return any work.
 func (r *Node) HasReady() bool {
-	return len(r.messages) > 0 || len(r.events) > 0 || r.hardStateDirty ||
+	return len(r.messages) > 0 || len(r.events) > 0 || len(r.readStates) > 0 || r.hardStateDirty ||
 		r.log.unstableFrom != 0 || r.commitIndex > r.handedCommit
 }
 
 // Ready hands out the work produced since the last call.
 func (r *Node) Ready() Ready {
-	ready := Ready{Messages: r.messages, Events: r.events}
-	r.messages, r.events = nil, nil
+	ready := Ready{Messages: r.messages, Events: r.events, ReadStates: r.readStates}
+	r.messages, r.events, r.readStates = nil, nil, nil
 	ready.HardState = HardState{CurrentTerm: r.term, VotedFor: r.votedFor}
 	if r.config.Bugs.ForgetVote {
 		// Teaching bug: the vote is never written down, so a restarted

@@ -18,6 +18,7 @@ func (r *Node) broadcastAppend() {
 // order to maintain their authority"). It also resends what seems lost:
 // RPCs to an unresponsive follower are retried indefinitely (thesis §3.7).
 func (r *Node) broadcastHeartbeat() {
+	r.startRound()
 	r.emit(Event{Kind: EventHeartbeat, Section: "§3.4"})
 	for _, peer := range r.peers {
 		if peer == r.id {
@@ -76,13 +77,17 @@ func (r *Node) sendEntries(peer NodeID, next Index) Index {
 
 func (r *Node) sendAppendEntries(peer NodeID, prevIndex Index, entries []Entry) {
 	prevTerm, _ := r.log.term(prevIndex)
-	r.send(Message{Type: MsgAppendEntries, To: peer, PrevLogIndex: prevIndex, PrevLogTerm: prevTerm, Entries: entries, LeaderCommit: r.commitIndex})
+	r.send(Message{Type: MsgAppendEntries, To: peer, PrevLogIndex: prevIndex, PrevLogTerm: prevTerm, Entries: entries, LeaderCommit: r.commitIndex, ReadRound: r.readRound})
 }
 
 // handleAppendEntriesResponse updates a follower's progress.
 func (r *Node) handleAppendEntriesResponse(m Message) {
 	progress := r.progress[m.From]
 	progress.RecentActive = true
+	if m.ReadRound > progress.ReadRound {
+		progress.ReadRound = m.ReadRound
+		r.confirmReads()
+	}
 	if m.Success {
 		advanced := progress.acknowledge(m.MatchIndex)
 		if progress.State == Probe && (advanced || m.PrevLogIndex == progress.NextIndex-1) {

@@ -22,7 +22,8 @@ func clientCommands() []Command {
 		},
 		{
 			Name: "get", Usage: "get KEY [@NODE] [read=index|lease|local]", Group: groupClients, Section: "§6.3",
-			Summary: "Read KEY with the same client rules; the default goes through the log (linearizable), " +
+			Summary: "Read KEY with the same client rules; the default goes through the log (linearizable, §6.3), " +
+				"read=index has the leader confirm with a heartbeat round (§6.4), read=lease trusts the leader's lease (§6.4.1), " +
 				"read=local asks one node's state machine (fast, maybe stale).",
 			Example:   "get x @n2 read=local",
 			Arguments: []Argument{{Kind: ArgumentKey}, {Kind: ArgumentWords, Words: []string{"read=local", "read=index", "read=lease"}}},
@@ -101,7 +102,19 @@ func runClient(s *Session, op store.Op, arguments []string) error {
 	s.rememberKey(request.command.Key)
 	switch request.read {
 	case "index", "lease":
-		return fmt.Errorf("read=%s is not implemented yet (thesis §6.4 ReadIndex, §6.4.1 leases); use the default read through the log, or read=local", request.read)
+		mode := cluster.ReadIndex
+		if request.read == "lease" {
+			mode = cluster.ReadLease
+		}
+		call, err := s.cluster.Read(request.command.Key, request.at, mode)
+		if err != nil {
+			return err
+		}
+		if call.Err != nil {
+			return call.Err
+		}
+		s.println(callResult(call))
+		return nil
 	case "local":
 		value, found, err := s.cluster.GetLocal(request.command.Key, request.at)
 		if err != nil {
@@ -155,6 +168,9 @@ func describeCall(call *cluster.Call) string { return describeCommand(call.Comma
 // callResult is the line a finished request prints.
 func callResult(call *cluster.Call) string {
 	where := fmt.Sprintf("index %d, %v, %v", call.Result.Index, call.ServedBy, roundDuration(call.Returned-call.Invoked))
+	if call.Read != cluster.ReadThroughLog {
+		where = fmt.Sprintf("read index %d, %v, read=%v, %v", call.Result.Index, call.ServedBy, call.Read, roundDuration(call.Returned-call.Invoked))
+	}
 	command := call.Command
 	switch command.Op {
 	case store.OpGet:

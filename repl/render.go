@@ -142,6 +142,11 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 		return fmt.Sprintf("%s commit %d -> %d: %s", node, event.OtherIndex, event.Index, commitReason(event.Reason)), event.Section, traceState
 	case raft.EventHeartbeat:
 		return node + " sends heartbeats", event.Section, traceAll
+	case raft.EventReadConfirmed:
+		if event.Reason == raft.ReasonLease {
+			return fmt.Sprintf("%s confirms a read at index %d: its lease holds for %v more", node, event.Index, r.tick*time.Duration(event.Count)), event.Section, traceRPC
+		}
+		return fmt.Sprintf("%s confirms a read at index %d: a majority answered heartbeat round %d", node, event.Index, event.Count), event.Section, traceRPC
 	case raft.EventStepDown:
 		return fmt.Sprintf("%s steps down in term %d: %s", node, event.Term, roleReasonText(event.Reason)), event.Section, traceState
 	}

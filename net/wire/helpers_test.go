@@ -56,6 +56,7 @@ func randomMessage(rng *rand.Rand) raft.Message {
 		ConflictTerm:  raft.Term(randomValue(rng)),
 		ConflictIndex: raft.Index(randomValue(rng)),
 		LogLength:     raft.Index(randomValue(rng)),
+		ReadRound:     randomValue(rng),
 		HintGiven:     rng.IntN(2) == 0,
 	}
 	switch rng.IntN(4) {
@@ -145,7 +146,7 @@ func appendUvarint(data []byte, value uint64) []byte {
 
 // zeroFields are From n1, To n2, ten zero fields and no entries.
 func zeroFields(entries uint64) []uint64 {
-	return []uint64{1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, entries}
+	return []uint64{1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, entries}
 }
 
 // knownError reports whether err is one this package promises.
