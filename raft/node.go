@@ -37,6 +37,10 @@ type Node struct {
 	randomizedElectionTimeout int
 	heartbeatElapsed          int
 	ticksSinceLeader          int
+	// restarted: the node came back from storage and cannot know whether
+	// it heard a leader just before the crash, so for the first minimum
+	// election timeout it acts as if it had (read.go: leases rely on it).
+	restarted bool
 
 	// Candidates: the answers received, by voter.
 	votes map[NodeID]bool
@@ -86,6 +90,9 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		votedFor: state.VotedFor,
 		log:      raftLog{entries: slices.Clone(entries)},
 		random:   rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
+		// Term 0: the node has never been in any election, so it heard no
+		// leader before.
+		restarted: state.CurrentTerm > 0,
 	}
 	r.becomeFollower(r.term, None, ReasonRestarted)
 	return r, nil
@@ -238,7 +245,7 @@ func (r *Node) leaderRecentlyHeard() bool {
 	if r.role == Leader {
 		return true
 	}
-	return r.leader != None && r.ticksSinceLeader < r.config.ElectionTicksMin
+	return (r.leader != None || r.restarted) && r.ticksSinceLeader < r.config.ElectionTicksMin
 }
 
 // commitTo raises the commit index (never lowers it).

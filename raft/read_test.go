@@ -111,3 +111,36 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestRestartedNodeActsAsIfItHeardALeader: a node back from a crash may
+// have heard the leader just before it; for one minimum election timeout
+// it refuses pre-votes, as it would have, so a lease granted before the
+// crash still holds (thesis §6.4.1, §9.6).
+func TestRestartedNodeActsAsIfItHeardALeader(t *testing.T) {
+	tc := newTestCluster(t, 3, func(config *Config) { config.PreVote = true })
+	tc.campaign(1)
+	tc.stabilize()
+	tc.isolate(1)
+	tc.kill(2)
+	tc.start(2)
+	tc.clearEvents()
+	tc.campaign(3)
+	tc.stabilize()
+	refused := false
+	for _, event := range tc.eventsOf(EventVoteRefused) {
+		if event.Node == 2 && event.Reason == ReasonLeaderRecentlyHeard {
+			refused = true
+		}
+	}
+	if !refused || tc.nodes[3].Status().Role == Candidate {
+		t.Fatalf("the restarted n2 did not refuse n3's pre-vote: %v", tc.eventsOf(EventVoteRefused))
+	}
+	// One minimum election timeout later it may vote.
+	tc.tick(2, tc.configs[2].ElectionTicksMin)
+	tc.queue = nil
+	tc.campaign(3)
+	tc.stabilize()
+	if role := tc.nodes[3].Status().Role; role != Leader {
+		t.Fatalf("n3 is %v after n2's quiet time, want leader", role)
+	}
+}
