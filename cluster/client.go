@@ -105,15 +105,22 @@ func (c *Local) submit(clientID uint64, command store.Command, at NodeID) (*Call
 		c.clients.sequences[clientID]++
 		command.ClientID, command.Sequence = c.clients.base|clientID, c.clients.sequences[clientID]
 	}
-	call := &Call{Command: command, At: at, Invoked: c.now, encoded: store.EncodeCommand(command)}
+	call := &Call{Command: command, At: at, encoded: store.EncodeCommand(command)}
+	c.launch(call)
+	return call, nil
+}
+
+// launch starts a call now: its deadline, its first target, its first
+// attempt.
+func (c *Local) launch(call *Call) {
+	call.Invoked = c.now
 	call.deadline = c.now + c.settings.ClientTimeout
-	call.target = at
-	if at == raft.None {
+	call.target = call.At
+	if call.At == raft.None {
 		call.target = c.clients.leaderGuess
 	}
 	c.clients.calls = append(c.clients.calls, call)
 	c.clients.attempt(c, call)
-	return call, nil
 }
 
 // Wait runs the cluster until call finishes.

@@ -48,15 +48,8 @@ func (c *Local) Read(key string, at NodeID, mode ReadMode) (*Call, error) {
 		}
 	}
 	c.clients.nextRequest++
-	command := store.Command{Op: store.OpGet, Key: key}
-	call := &Call{Command: command, At: at, Read: mode, request: c.clients.nextRequest, Invoked: c.now}
-	call.deadline = c.now + c.settings.ClientTimeout
-	call.target = at
-	if at == raft.None {
-		call.target = c.clients.leaderGuess
-	}
-	c.clients.calls = append(c.clients.calls, call)
-	c.clients.attempt(c, call)
+	call := &Call{Command: store.Command{Op: store.OpGet, Key: key}, At: at, Read: mode, request: c.clients.nextRequest}
+	c.launch(call)
 	c.runUntil(func() bool { return call.Done }, call.deadline)
 	c.finishInterrupted(call)
 	return call, nil
