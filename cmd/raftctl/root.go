@@ -28,7 +28,9 @@ break it (kill n2, partition n1|n2,n3), use it (put x 1), and watch every
 decision scroll by, tagged with the thesis section that justifies it.`,
 		Example: `  raftctl repl
   raftctl repl --nodes 5 --seed 7
-  raftctl repl < scenario.txt`,
+  raftctl repl < scenario.txt
+  raftctl lesson prevote
+  raftctl chaos --seeds 1000 --nodes 5`,
 		// Errors are printed once, by report, without the usage text.
 		SilenceErrors: true,
 		SilenceUsage:  true,
