@@ -2,8 +2,9 @@ package lessons
 
 // Sections are the thesis sections a lesson may cite, with their titles,
 // from Diego Ongaro's thesis "Consensus: Bridging Theory and Practice"
-// (Stanford, 2014), as numbered in its compiled table of contents (see
-// /work/shared/THESIS.md). Subsections whose titles were not verified
+// (Stanford, 2014), as numbered in its compiled table of contents (the
+// author's LaTeX source, compiled; cross-checked against implementations
+// that cite it). Subsections whose titles were not verified
 // (§5.3.1-§5.3.3, §5.4.1-§5.4.2, §9.1-§9.5) are left out on purpose: a
 // lesson that needs one adds it here with its exact title.
 var Sections = map[string]string{
