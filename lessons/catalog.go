@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"raftctl/repl/typo"
 )
 
 // files holds the lessons, one file each, named NN-name.lesson: the
@@ -114,37 +116,5 @@ func nearest(word string, candidates []string) string {
 	if len(prefixed) == 1 {
 		return prefixed[0]
 	}
-	best, bestDistance := "", len(word)/3+2
-	for _, candidate := range candidates {
-		if distance := editDistance(word, candidate); distance < bestDistance {
-			best, bestDistance = candidate, distance
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, counting a
-// swap of two neighbouring letters as one edit.
-func editDistance(a, b string) int {
-	previous2 := make([]int, len(b)+1)
-	previous := make([]int, len(b)+1)
-	current := make([]int, len(b)+1)
-	for j := range previous {
-		previous[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		current[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			current[j] = min(previous[j]+1, current[j-1]+1, previous[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				current[j] = min(current[j], previous2[j-2]+1)
-			}
-		}
-		previous2, previous, current = previous, current, previous2
-	}
-	return previous[len(b)]
+	return typo.Closest(word, candidates)
 }

@@ -2,7 +2,8 @@ package repl
 
 import (
 	"slices"
-	"strings"
+
+	"raftctl/repl/typo"
 )
 
 // Command is one entry of the command table, which drives parsing, help,
@@ -105,33 +106,4 @@ func commandNames() []string {
 
 // suggest returns the candidate closest to word, if it is close enough to
 // be a typo.
-func suggest(word string, candidates []string) string {
-	best, bestDistance := "", len(word)/3+2
-	for _, candidate := range candidates {
-		if distance := editDistance(strings.ToLower(word), candidate); distance < bestDistance {
-			best, bestDistance = candidate, distance
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	previous := make([]int, len(b)+1)
-	current := make([]int, len(b)+1)
-	for j := range previous {
-		previous[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		current[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			current[j] = min(previous[j]+1, current[j-1]+1, previous[j-1]+cost)
-		}
-		previous, current = current, previous
-	}
-	return previous[len(b)]
-}
+func suggest(word string, candidates []string) string { return typo.Closest(word, candidates) }
