@@ -101,20 +101,6 @@ func runClient(s *Session, op store.Op, arguments []string) error {
 	}
 	s.rememberKey(request.command.Key)
 	switch request.read {
-	case "index", "lease":
-		mode := cluster.ReadIndex
-		if request.read == "lease" {
-			mode = cluster.ReadLease
-		}
-		call, err := s.cluster.Read(request.command.Key, request.at, mode)
-		if err != nil {
-			return err
-		}
-		if call.Err != nil {
-			return call.Err
-		}
-		s.println(callResult(call))
-		return nil
 	case "local":
 		value, found, err := s.cluster.GetLocal(request.command.Key, request.at)
 		if err != nil {
@@ -148,7 +134,7 @@ func runClient(s *Session, op store.Op, arguments []string) error {
 	case store.OpPut:
 		call, err = s.cluster.Put(request.command.Key, request.command.Value, request.at)
 	case store.OpGet:
-		call, err = s.cluster.Get(request.command.Key, request.at)
+		call, err = s.cluster.Read(request.command.Key, request.at, readModes[request.read])
 	default:
 		call, err = s.cluster.Delete(request.command.Key, request.at)
 	}
@@ -161,6 +147,10 @@ func runClient(s *Session, op store.Op, arguments []string) error {
 	s.println(callResult(call))
 	return nil
 }
+
+// readModes are the ways get reads besides read=local; no read= is
+// through the log.
+var readModes = map[string]cluster.ReadMode{"": cluster.ReadThroughLog, "index": cluster.ReadIndex, "lease": cluster.ReadLease}
 
 // describeCall names a request, such as "put x=1".
 func describeCall(call *cluster.Call) string { return describeCommand(call.Command) }
