@@ -114,6 +114,7 @@ func (p *peer) connect() (*session, error) {
 	if err != nil {
 		p.t.untrack(conn)
 		if errors.Is(err, ErrRefused) || errors.Is(err, ErrWrongSecret) {
+			p.stats.setError(err.Error())
 			p.stats.rejected.Add(1)
 		}
 		return nil, err
