@@ -28,5 +28,5 @@ fuzz:
 	go test ./net/tcp/ $(FUZZFLAGS) -fuzz '^FuzzParseHandshake$$'
 
 bench:
-	go test ./cluster/ ./cluster/compare/ ./store/ -run XXX -bench . -benchtime 2s
+	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s
 	go run ./cmd/raftctl bench
