@@ -80,9 +80,9 @@ func (t *Transport) handleConnection(conn net.Conn) {
 	releaseSlot()
 
 	switch s.kind {
-	case KindPeer:
+	case peerConnection:
 		t.readPeer(s)
-	case KindControl:
+	case controlConnection:
 		c := newConn(s, t.config.WriteTimeout, t.limits, func() { t.untrack(conn) })
 		t.logger.Info("control connection", "remote", conn.RemoteAddr().String())
 		// Not counted in wg: Close closes the connection but does not
@@ -99,7 +99,7 @@ func (t *Transport) handleConnection(conn net.Conn) {
 func (t *Transport) decide(hello clientHello) string {
 	reason := t.refusalReason(hello)
 	if reason != "" {
-		if p := t.peers[hello.From]; p != nil && hello.Kind == KindPeer {
+		if p := t.peers[hello.From]; p != nil && hello.Kind == peerConnection {
 			p.stats.setError("refused its connection: " + reason)
 			p.stats.rejected.Add(1)
 		}
@@ -110,7 +110,7 @@ func (t *Transport) decide(hello clientHello) string {
 func (t *Transport) refusalReason(hello clientHello) string {
 	self := t.config.ID
 	switch hello.Kind {
-	case KindPeer:
+	case peerConnection:
 		switch {
 		case hello.From == self:
 			return fmt.Sprintf("%v cannot be its own peer (is %v's address in its own peer list under another ID?)", self, self)
@@ -120,7 +120,7 @@ func (t *Transport) refusalReason(hello clientHello) string {
 			return fmt.Sprintf("this is %v, not %v (check the peer addresses)", self, hello.To)
 		}
 		return ""
-	case KindControl:
+	case controlConnection:
 		switch {
 		case t.config.Control == nil:
 			return fmt.Sprintf("%v does not accept control connections", self)

@@ -56,8 +56,8 @@ func handshakeSeeds() map[string][]byte {
 	for i := range nonce {
 		nonce[i], proof[i] = byte(i), byte(255-i)
 	}
-	hello := clientHello{Version: handshakeVersion, Kind: KindPeer, From: 2, To: 1, Nonce: nonce}.encode()
-	control := clientHello{Version: handshakeVersion, Kind: KindControl, Nonce: nonce}.encode()
+	hello := clientHello{Version: handshakeVersion, Kind: peerConnection, From: 2, To: 1, Nonce: nonce}.encode()
+	control := clientHello{Version: handshakeVersion, Kind: controlConnection, Nonce: nonce}.encode()
 	accepted := serverHello{Version: handshakeVersion, ID: 1, Nonce: nonce, Proof: proof}.encode()
 	refused := serverHello{Version: handshakeVersion, Status: statusRefused, ID: 3, Nonce: nonce,
 		Reason: "n3 does not accept control connections", Proof: proof}.encode()
@@ -74,7 +74,7 @@ func handshakeSeeds() map[string][]byte {
 		"reason-length-lies":   lyingLength,
 		"hello-then-finish":    append(bytes.Clone(hello), finish...),
 		"frame-length-prefix":  {0x40, 0, 0, 0},
-		"version-2-hello":      clientHello{Version: 2, Kind: KindPeer, From: 2, To: 1}.encode(),
+		"version-2-hello":      clientHello{Version: 2, Kind: peerConnection, From: 2, To: 1}.encode(),
 		"unknown-kind-hello":   clientHello{Version: handshakeVersion, Kind: 9}.encode(),
 		"server-hello-no-tail": accepted[:serverHelloMinBytes-proofBytes],
 	}

@@ -22,7 +22,7 @@ type handshakeResult struct {
 
 // pipeHandshake runs a client and a server handshake against each other
 // on an in-memory pipe. decide is the server's judgement (nil accepts).
-func pipeHandshake(t *testing.T, clientSecret, serverSecret []byte, kind Kind, from, to, server raft.NodeID, decide func(clientHello) string) (client, accepted handshakeResult) {
+func pipeHandshake(t *testing.T, clientSecret, serverSecret []byte, kind connectionKind, from, to, server raft.NodeID, decide func(clientHello) string) (client, accepted handshakeResult) {
 	t.Helper()
 	clientEnd, serverEnd := net.Pipe()
 	t.Cleanup(func() { clientEnd.Close(); serverEnd.Close() })
@@ -46,7 +46,7 @@ func pipeHandshake(t *testing.T, clientSecret, serverSecret []byte, kind Kind, f
 }
 
 func TestHandshakeAgreesOnIdentitiesAndKeys(t *testing.T) {
-	client, server := pipeHandshake(t, testSecret, testSecret, KindPeer, 2, 1, 1, nil)
+	client, server := pipeHandshake(t, testSecret, testSecret, peerConnection, 2, 1, 1, nil)
 	if client.err != nil || server.err != nil {
 		t.Fatalf("client error %v, server error %v", client.err, server.err)
 	}
@@ -54,7 +54,7 @@ func TestHandshakeAgreesOnIdentitiesAndKeys(t *testing.T) {
 		t.Fatalf("identities: client %v->%v, server %v->%v",
 			client.session.local, client.session.remote, server.session.local, server.session.remote)
 	}
-	if server.session.kind != KindPeer {
+	if server.session.kind != peerConnection {
 		t.Fatalf("server sees kind %v, want peer", server.session.kind)
 	}
 	// A frame from each side verifies at the other under the derived keys.
@@ -72,7 +72,7 @@ func TestHandshakeAgreesOnIdentitiesAndKeys(t *testing.T) {
 
 func TestHandshakeWithAnotherSecretFailsOnBothSides(t *testing.T) {
 	other := []byte("another cluster's secret, 32 by!")
-	client, server := pipeHandshake(t, other, testSecret, KindPeer, 2, 1, 1, nil)
+	client, server := pipeHandshake(t, other, testSecret, peerConnection, 2, 1, 1, nil)
 	if !errors.Is(server.err, wire.ErrUnauthenticated) {
 		t.Errorf("server error %v, want one wrapping wire.ErrUnauthenticated", server.err)
 	}
@@ -95,14 +95,14 @@ func TestClientRefusesServerWithoutTheSecret(t *testing.T) {
 		answer := serverHello{Version: handshakeVersion, ID: 1, Nonce: freshNonce()}
 		wire.WriteFrame(serverEnd, []byte("another cluster's secret, 32 by!"), answer.encode())
 	}()
-	_, err := clientHandshake(clientEnd, bufio.NewReader(clientEnd), testSecret, KindPeer, 2, 1, wire.Limits{})
+	_, err := clientHandshake(clientEnd, bufio.NewReader(clientEnd), testSecret, peerConnection, 2, 1, wire.Limits{})
 	if !errors.Is(err, ErrWrongSecret) {
 		t.Fatalf("got %v, want ErrWrongSecret", err)
 	}
 }
 
 func TestHandshakeRefusalReachesTheClient(t *testing.T) {
-	client, server := pipeHandshake(t, testSecret, testSecret, KindControl, raft.None, raft.None, 1,
+	client, server := pipeHandshake(t, testSecret, testSecret, controlConnection, raft.None, raft.None, 1,
 		func(clientHello) string { return "n1 does not accept control connections" })
 	if !errors.Is(client.err, ErrRefused) || !strings.Contains(client.err.Error(), "does not accept control connections") {
 		t.Errorf("client error %v, want ErrRefused with the server's reason", client.err)
@@ -117,7 +117,7 @@ func TestHandshakeChecksTheNodeDialed(t *testing.T) {
 	// The client dials what it believes is n3; n1 answers and accepts
 	// (the transport's decide would refuse; here the client must notice
 	// on its own).
-	client, _ := pipeHandshake(t, testSecret, testSecret, KindPeer, 2, 3, 1, nil)
+	client, _ := pipeHandshake(t, testSecret, testSecret, peerConnection, 2, 3, 1, nil)
 	if !errors.Is(client.err, ErrRefused) || !strings.Contains(client.err.Error(), "expected n3") {
 		t.Errorf("client error %v, want a refusal naming the expected node", client.err)
 	}
@@ -140,7 +140,7 @@ func TestReplayedHandshakeIsRefused(t *testing.T) {
 	clientEnd, serverEnd := net.Pipe()
 	recorder := &recordingConn{Conn: clientEnd}
 	go serverHandshake(serverEnd, bufio.NewReader(serverEnd), testSecret, 1, wire.Limits{}, func(clientHello) string { return "" })
-	if _, err := clientHandshake(recorder, bufio.NewReader(recorder), testSecret, KindPeer, 2, 1, wire.Limits{}); err != nil {
+	if _, err := clientHandshake(recorder, bufio.NewReader(recorder), testSecret, peerConnection, 2, 1, wire.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	clientEnd.Close()
@@ -162,8 +162,8 @@ func TestReplayedHandshakeIsRefused(t *testing.T) {
 // Two handshakes between the same nodes give different keys, so a frame
 // recorded on one connection does not verify on the next.
 func TestEachConnectionHasItsOwnKeys(t *testing.T) {
-	first, firstServer := pipeHandshake(t, testSecret, testSecret, KindPeer, 2, 1, 1, nil)
-	second, secondServer := pipeHandshake(t, testSecret, testSecret, KindPeer, 2, 1, 1, nil)
+	first, firstServer := pipeHandshake(t, testSecret, testSecret, peerConnection, 2, 1, 1, nil)
+	second, secondServer := pipeHandshake(t, testSecret, testSecret, peerConnection, 2, 1, 1, nil)
 	for _, result := range []handshakeResult{first, firstServer, second, secondServer} {
 		if result.err != nil {
 			t.Fatal(result.err)
@@ -189,7 +189,7 @@ func TestEachConnectionHasItsOwnKeys(t *testing.T) {
 }
 
 func TestHandshakeMessagesRoundTrip(t *testing.T) {
-	hello := clientHello{Version: 1, Kind: KindPeer, From: 3, To: 255, Nonce: freshNonce()}
+	hello := clientHello{Version: 1, Kind: peerConnection, From: 3, To: 255, Nonce: freshNonce()}
 	if got, err := parseClientHello(hello.encode()); err != nil || got != hello {
 		t.Errorf("client hello: got %+v, %v", got, err)
 	}
@@ -209,7 +209,7 @@ func TestHandshakeMessagesRoundTrip(t *testing.T) {
 }
 
 func TestHandshakeParsersRejectMalformedInput(t *testing.T) {
-	hello := clientHello{Version: 1, Kind: KindPeer, From: 1, To: 2}.encode()
+	hello := clientHello{Version: 1, Kind: peerConnection, From: 1, To: 2}.encode()
 	answer := serverHello{Version: 1, ID: 1, Reason: "ab"}.encode()
 	finish := clientFinish{Version: 1}.encode()
 	for name, test := range map[string]struct {

@@ -124,7 +124,7 @@ func peerSession(t *testing.T, address string, from, to raft.NodeID) *session {
 	t.Helper()
 	conn := rawDial(t, address)
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	s, err := clientHandshake(conn, bufio.NewReader(conn), testSecret, KindPeer, from, to, wire.Limits{})
+	s, err := clientHandshake(conn, bufio.NewReader(conn), testSecret, peerConnection, from, to, wire.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestGarbageBeforeTheHandshakeClosesTheConnection(t *testing.T) {
 		random[i] = byte(rng.Uint32())
 	}
 	var hello bytes.Buffer
-	wire.WriteFrame(&hello, testSecret, clientHello{Version: handshakeVersion, Kind: KindPeer, From: 2, To: 1, Nonce: freshNonce()}.encode())
+	wire.WriteFrame(&hello, testSecret, clientHello{Version: handshakeVersion, Kind: peerConnection, From: 2, To: 1, Nonce: freshNonce()}.encode())
 	badTag := bytes.Clone(hello.Bytes())
 	badTag[len(badTag)-1] ^= 1
 	for _, attack := range []struct {
@@ -230,7 +230,7 @@ func TestReplayedHandshakeOnTheWireIsRefused(t *testing.T) {
 	v := newVictim(t, nil)
 	conn := rawDial(t, v.address())
 	recorder := &recordingConn{Conn: conn}
-	if _, err := clientHandshake(recorder, bufio.NewReader(conn), testSecret, KindPeer, 2, 1, wire.Limits{}); err != nil {
+	if _, err := clientHandshake(recorder, bufio.NewReader(conn), testSecret, peerConnection, 2, 1, wire.Limits{}); err != nil {
 		t.Fatal(err)
 	}
 	replay := rawDial(t, v.address())
