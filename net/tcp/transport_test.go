@@ -118,9 +118,10 @@ func TestWrongPeerAddressIsReported(t *testing.T) {
 	}
 	defer n4.Close()
 	eventually(t, "n4 reports the refusal", func() bool {
-		return strings.Contains(n4.Stats()[3].LastError, "not a peer of n2")
+		stats := n4.Stats()[3]
+		return stats.Rejected > 0 && strings.Contains(stats.LastError, "not a peer of n2")
 	})
-	if stats := n4.Stats()[3]; stats.Connected || stats.Rejected == 0 {
+	if stats := n4.Stats()[3]; stats.Connected || stats.Sent != 0 {
 		t.Errorf("n4's stats for n3: %+v", stats)
 	}
 }
