@@ -25,7 +25,8 @@ fuzz:
 	go test ./lessons/ $(FUZZFLAGS) -fuzz '^FuzzParseLesson$$'
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzDecodeMessage$$'
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzReadFrame$$'
+	go test ./net/tcp/ $(FUZZFLAGS) -fuzz '^FuzzParseHandshake$$'
 
 bench:
-	go test ./cluster/ ./cluster/compare/ ./store/ -run XXX -bench . -benchtime 2s
+	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s
 	go run ./cmd/raftctl bench
