@@ -1,0 +1,135 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"syscall/js"
+	"time"
+
+	"golang.org/x/term"
+
+	"raftctl/repl"
+)
+
+// browser is the page's program: the terminal's line editor, the session
+// it runs, and the picture it feeds.
+type browser struct {
+	page     js.Value
+	console  *console
+	terminal *term.Terminal
+	session  *repl.Session
+	// running is set while a line runs: Ctrl-C then interrupts it.
+	running atomic.Bool
+	// functions exposed to the page; kept so they are never collected.
+	functions []js.Func
+}
+
+// welcome is printed above the first prompt.
+const welcome = "raftctl in your browser: a live %d-node cluster (Raft, thesis of D. Ongaro, 2014).\n" +
+	"Type help for the commands, lesson for the guided lessons; Tab completes, Ctrl-C interrupts.\n"
+
+func start(page js.Value) (*browser, error) {
+	b := &browser{page: page, console: newConsole(page)}
+	b.terminal = term.NewTerminal(b.console, "> ")
+	b.terminal.History = loadHistory()
+	b.terminal.AutoCompleteCallback = b.complete
+	options, err := sessionOptions(terminalOutput{b.terminal})
+	if err != nil {
+		return nil, err
+	}
+	b.session, err = repl.NewSession(options)
+	if err != nil {
+		return nil, err
+	}
+	b.expose("input", func(arguments []js.Value) {
+		if len(arguments) == 1 {
+			b.input(arguments[0].String())
+		}
+	})
+	b.expose("resize", func(arguments []js.Value) {
+		if len(arguments) == 2 {
+			columns, rows := arguments[0].Int(), arguments[1].Int()
+			// SetSize takes the terminal's lock: never wait in a callback.
+			go func() { _ = b.terminal.SetSize(columns, rows) }()
+		}
+	})
+	return b, nil
+}
+
+// expose makes f callable from the page as raftctl.name(...).
+func (b *browser) expose(name string, f func([]js.Value)) {
+	function := js.FuncOf(func(this js.Value, arguments []js.Value) any {
+		f(arguments)
+		return nil
+	})
+	b.functions = append(b.functions, function)
+	object := js.Global().Get("raftctl")
+	if object.IsUndefined() {
+		object = js.Global().Get("Object").New()
+		js.Global().Set("raftctl", object)
+	}
+	object.Set(name, function)
+}
+
+// input takes data from the terminal. It runs in a js.FuncOf callback, so
+// it never blocks. Ctrl-C interrupts a running command; at the prompt it
+// clears the line (x/term would take it as the end of input, PITFALLS).
+// Ctrl-D deletes the character under the cursor: a tab has nothing to
+// quit.
+func (b *browser) input(data string) {
+	if strings.ContainsRune(data, '\x03') {
+		if b.running.Load() {
+			b.session.Interrupt()
+			data = strings.ReplaceAll(data, "\x03", "")
+		} else {
+			data = strings.ReplaceAll(data, "\x03", "\x05\x15")
+		}
+	}
+	data = strings.ReplaceAll(data, "\x04", "\x1b[3~")
+	b.console.push([]byte(data))
+}
+
+// run edits lines and runs them, for as long as the page lives.
+func (b *browser) run() {
+	local := b.session.LocalCluster()
+	b.writeString(strings.ReplaceAll(fmt.Sprintf(welcome, local.Size()), "\n", "\r\n"))
+	go b.drawLoop()
+	b.page.Call("ready")
+	for {
+		prompt := "> "
+		if lessonPrompt := b.session.Prompt(); lessonPrompt != "" {
+			prompt = lessonPrompt
+		}
+		b.terminal.SetPrompt(prompt)
+		line, err := b.terminal.ReadLine()
+		if errors.Is(err, io.EOF) {
+			continue
+		}
+		if err != nil && !errors.Is(err, term.ErrPasteIndicator) {
+			b.writeString("error: " + err.Error() + "\r\n")
+			continue
+		}
+		b.running.Store(true)
+		quit, _ := b.session.Exec(line)
+		b.running.Store(false)
+		if quit {
+			b.writeString("This is a web page: close the tab to leave. The cluster runs on.\r\n")
+		}
+		// Let the page draw what the line printed before the next prompt.
+		time.Sleep(0)
+	}
+}
+
+func (b *browser) writeString(text string) { b.console.write([]byte(text)) }
+
+// terminalOutput is the session's output: the terminal's Write keeps the
+// prompt and the line being edited below lines that arrive while it is
+// on the screen (live traces).
+type terminalOutput struct{ terminal *term.Terminal }
+
+func (o terminalOutput) Write(data []byte) (int, error) { return o.terminal.Write(data) }

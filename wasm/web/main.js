@@ -1,0 +1,102 @@
+// The page: an xterm.js terminal that forwards keys to the Go program
+// (raftctl.wasm) and shows what it writes, and the picture of the cluster
+// that the program feeds with snapshots. Go owns the state; this file
+// only draws and forwards.
+import { Terminal } from "./xterm/xterm.mjs";
+import { FitAddon } from "./xterm/addon-fit.mjs";
+import { Picture } from "./picture.js";
+
+const started = performance.now();
+const status = document.getElementById("status");
+const css = getComputedStyle(document.documentElement);
+const color = (name) => css.getPropertyValue(name).trim();
+
+// The terminal's ANSI colours come from the same CSS variables as the
+// picture's role colours, so a leader is the same green in both.
+const terminal = new Terminal({
+  cursorBlink: true,
+  fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace",
+  fontSize: 14,
+  scrollback: 5000,
+  theme: {
+    background: color("--background"),
+    foreground: color("--foreground"),
+    cursor: color("--foreground"),
+    black: color("--ansi-black"),
+    red: color("--ansi-red"),
+    green: color("--ansi-green"),
+    yellow: color("--ansi-yellow"),
+    blue: color("--ansi-blue"),
+    magenta: color("--ansi-magenta"),
+    cyan: color("--ansi-cyan"),
+    white: color("--ansi-white"),
+    brightBlue: color("--ansi-bright-blue"),
+    brightCyan: color("--ansi-bright-cyan"),
+    brightMagenta: color("--ansi-bright-magenta"),
+    brightYellow: color("--ansi-bright-yellow"),
+  },
+});
+const fit = new FitAddon();
+terminal.loadAddon(fit);
+terminal.open(document.getElementById("terminal"));
+fit.fit();
+// For tests and the curious: the terminal and the page's measurements.
+globalThis.raftctlTerminal = terminal;
+const stats = { promptMilliseconds: null, frames: 0 };
+globalThis.raftctlStats = stats;
+
+// typeCommand types a line into the terminal as if the user did (after
+// clearing what was being typed) and runs it there.
+function typeCommand(line) {
+  if (globalThis.raftctl) {
+    globalThis.raftctl.input("\x05\x15" + line + "\r");
+    terminal.focus();
+  }
+}
+
+const picture = new Picture({
+  svg: document.getElementById("picture"),
+  logs: document.getElementById("logs"),
+  events: document.getElementById("events"),
+  controls: document.getElementById("controls"),
+  typeCommand,
+  onFrame: () => { stats.frames++; },
+});
+
+globalThis.raftctlPage = {
+  write(text) { terminal.write(text); },
+  draw(json) { picture.update(JSON.parse(json)); },
+  ready() {
+    stats.promptMilliseconds = performance.now() - started;
+    status.textContent = "live";
+    globalThis.raftctl.resize(terminal.cols, terminal.rows);
+    terminal.focus();
+  },
+  fatal(message) {
+    status.textContent = "failed to start";
+    terminal.write("\x1b[31;1mraftctl could not start: " + message + "\x1b[0m\r\n");
+  },
+};
+
+terminal.onData((data) => {
+  if (globalThis.raftctl) globalThis.raftctl.input(data);
+});
+terminal.onResize(({ cols, rows }) => {
+  if (globalThis.raftctl) globalThis.raftctl.resize(cols, rows);
+});
+new ResizeObserver(() => fit.fit()).observe(document.getElementById("terminal-pane"));
+
+async function run() {
+  const go = new Go();
+  const { instance } = await WebAssembly.instantiateStreaming(fetch("raftctl.wasm"), go.importObject);
+  await go.run(instance);
+  // The program never ends on its own: an end is a crash (its panic is
+  // in the console above).
+  status.textContent = "stopped";
+  console.error("raftctl stopped");
+}
+run().catch((error) => {
+  status.textContent = "failed to start";
+  terminal.write("\x1b[31;1m" + String(error) + "\x1b[0m\r\n");
+  console.error(error);
+});
