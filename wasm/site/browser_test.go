@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"raftctl/wasm/internal/browsertest"
+	"raftctl/wasm/browsertest"
 	"raftctl/wasm/site"
 )
 
