@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"raftctl/cluster"
 	"raftctl/repl"
 )
 
@@ -27,6 +28,10 @@ type browser struct {
 	running atomic.Bool
 	// functions exposed to the page; kept so they are never collected.
 	functions []js.Func
+	// restored: the cluster came back from the browser's storage;
+	// warning is shown above the first prompt when not empty.
+	restored bool
+	warning  string
 }
 
 // welcome is printed above the first prompt.
@@ -38,14 +43,22 @@ func start(page js.Value) (*browser, error) {
 	b.terminal = term.NewTerminal(b.console, "> ")
 	b.terminal.History = loadHistory()
 	b.terminal.AutoCompleteCallback = b.complete
-	options, err := sessionOptions(terminalOutput{b.terminal})
+	options, restored, warning := sessionOptions(terminalOutput{b.terminal})
+	session, err := repl.NewSession(options)
+	if err != nil && restored {
+		// What the browser kept does not make a cluster: say so, start over.
+		warning = fmt.Sprintf("warning: the stored cluster does not open (%v): starting a new one", err)
+		options.Nodes, options.Seed = 0, 0
+		open := options.OpenCluster
+		options.OpenCluster = func(nodes int, seed uint64, settings cluster.Settings, first bool) (*cluster.Local, error) {
+			return open(nodes, seed, settings, false)
+		}
+		session, err = repl.NewSession(options)
+	}
 	if err != nil {
 		return nil, err
 	}
-	b.session, err = repl.NewSession(options)
-	if err != nil {
-		return nil, err
-	}
+	b.session, b.restored, b.warning = session, restored, warning
 	b.expose("input", func(arguments []js.Value) {
 		if len(arguments) == 1 {
 			b.input(arguments[0].String())
@@ -97,7 +110,14 @@ func (b *browser) input(data string) {
 // run edits lines and runs them, for as long as the page lives.
 func (b *browser) run() {
 	local := b.session.LocalCluster()
-	b.writeString(strings.ReplaceAll(fmt.Sprintf(welcome, local.Size()), "\n", "\r\n"))
+	text := fmt.Sprintf(welcome, local.Size())
+	if b.restored {
+		text += fmt.Sprintf("The cluster is back from the browser's storage (seed %d), as after a restart of every node (thesis §3.8); reset starts over.\n", local.Seed())
+	}
+	if b.warning != "" {
+		text += b.warning + "\n"
+	}
+	b.writeString(strings.ReplaceAll(text, "\n", "\r\n"))
 	go b.drawLoop()
 	b.page.Call("ready")
 	for {
@@ -120,8 +140,10 @@ func (b *browser) run() {
 		if quit {
 			b.writeString("This is a web page: close the tab to leave. The cluster runs on.\r\n")
 		}
-		// Let the page draw what the line printed before the next prompt.
-		time.Sleep(0)
+		// Give the thread back to the browser for a moment, so it draws
+		// what the line printed (and the picture) before the next line of
+		// a paste runs (PITFALLS: one thread).
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -93,3 +93,73 @@ func lastLine(lines []string) int {
 	}
 	return 0
 }
+
+// leaderInPicture is the node the picture draws as leader, or "".
+const leaderInPicture = `(() => { const node = document.querySelector("#picture .node[data-role=leader]"); return node ? node.dataset.node : ""; })()`
+
+// TestBrowserSession uses the page as a learner does: typing, pasting,
+// killing the leader, clicking, reloading, and a lesson.
+func TestBrowserSession(t *testing.T) {
+	browser, _ := openPage(t)
+
+	run(t, browser, "put x 1", func(line string) bool { return strings.Contains(line, "put x=1 (index") })
+	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
+
+	// A pasted block runs line by line.
+	skip := lastLine(browser.Lines())
+	browser.Paste("put a 1\nput b 2\nget a\n")
+	for _, command := range []string{"put a 1", "put b 2", "get a"} {
+		skip = browser.WaitForLine("the pasted "+command, skip, 20*time.Second, func(line string) bool {
+			return strings.TrimSpace(line) == "> "+command
+		})
+	}
+	browser.WaitForLine("the result of the pasted get a", skip, 20*time.Second, func(line string) bool { return strings.HasPrefix(line, "a=1 ") })
+
+	// Kill the leader: another node becomes leader, in the terminal and in
+	// the picture.
+	leader := browsertest.Poll[string](browser, "a leader in the picture", 10*time.Second, leaderInPicture)
+	killed := run(t, browser, "kill "+leader, func(line string) bool { return strings.Contains(line, leader+" killed") })
+	browser.WaitForLine("a new leader in the terminal", killed, 20*time.Second, func(line string) bool {
+		return strings.Contains(line, "-> leader") && !strings.Contains(line, " "+leader+" ")
+	})
+	newLeader := browsertest.Poll[string](browser, "the new leader in the picture", 10*time.Second,
+		`(() => { const l = `+leaderInPicture+`; return l !== "" && l !== "`+leader+`" ? l : ""; })()`)
+	t.Logf("killed %s; %s leads now", leader, newLeader)
+	browser.Screenshot("leader-killed")
+
+	// A click types its command into the terminal, which runs it.
+	skip = lastLine(browser.Lines())
+	browser.Click(`[data-control="isolate-leader"]`)
+	browser.WaitForLine("the command of the isolate-leader button", skip, 10*time.Second, func(line string) bool {
+		return strings.TrimSpace(line) == "> partition "+newLeader
+	})
+	browsertest.Poll[bool](browser, "the cut links in the picture", 10*time.Second, `document.querySelectorAll("#picture .link.cut").length > 0`)
+	browser.Screenshot("partitioned")
+	skip = lastLine(browser.Lines())
+	browser.Click(`[data-control="heal"]`)
+	browser.WaitForLine("heal, typed by its button", skip, 10*time.Second, func(line string) bool { return strings.TrimSpace(line) == "> heal" })
+	skip = lastLine(browser.Lines())
+	browser.Click(`#picture .node[data-node="` + leader + `"]`)
+	browser.Click(`.node-menu [data-command="restart ` + leader + `"]`)
+	browser.WaitForLine("restart, typed from the node's menu", skip, 10*time.Second, func(line string) bool {
+		return strings.TrimSpace(line) == "> restart "+leader
+	})
+
+	// A reload brings the cluster back from IndexedDB, as a restart of
+	// every node from its disk would (thesis §3.8).
+	browser.Reload()
+	waitForPrompt(browser)
+	browser.WaitForLine("the restored cluster", 0, 10*time.Second, func(line string) bool { return strings.Contains(line, "back from the browser's storage") })
+	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
+	browser.Screenshot("reloaded")
+
+	// The first two steps of a lesson.
+	run(t, browser, "lesson basics", func(line string) bool { return strings.HasPrefix(line, "step 1/7") })
+	skip = lastLine(browser.Lines())
+	browser.Type("")
+	skip = browser.WaitForLine("step 2 of the lesson", skip, 10*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 2/7") })
+	browser.Type("campaign n1")
+	browser.WaitForLine("step 3 of the lesson", skip, 20*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 3/7") })
+	browser.Screenshot("lesson")
+	browser.CheckNoErrors()
+}
