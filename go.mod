@@ -3,6 +3,7 @@ module raftctl
 go 1.26.0
 
 require (
+	github.com/andybalholm/brotli v1.2.0
 	github.com/anishathalye/porcupine v1.3.1
 	github.com/c-bata/go-prompt v0.2.6
 	github.com/chromedp/cdproto v0.159.0

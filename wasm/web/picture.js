@@ -5,6 +5,7 @@
 const svgNamespace = "http://www.w3.org/2000/svg";
 const ringRadius = 165;
 const nodeRadius = 38;
+const shownLogEntries = 28;
 
 function element(name, attributes = {}, parent = null) {
   const node = document.createElementNS(svgNamespace, name);
@@ -204,9 +205,12 @@ export class Picture {
     for (const node of this.snapshot.nodes) {
       const row = html("div", { class: "log-row" + (node.up ? "" : " down"), "data-node": node.id }, this.logs);
       html("span", { class: "log-id" }, row, node.id);
-      if (node.logStart > 0) html("span", { class: "log-more" }, row, "…");
-      node.logTerms.forEach((term, i) => {
-        const index = node.logStart + i + 1;
+      // The tail that fits: the newest entries matter most.
+      const skipped = Math.max(0, node.logTerms.length - shownLogEntries);
+      const start = node.logStart + skipped;
+      if (start > 0) html("span", { class: "log-more", title: `entries 1 to ${start} not shown` }, row, `…${start}`);
+      node.logTerms.slice(skipped).forEach((term, i) => {
+        const index = start + i + 1;
         let kind = "cell";
         if (index <= node.commit) kind += " committed";
         if (leader && leader !== node && leaderTerms.has(index) && leaderTerms.get(index) !== term) kind += " diverged";
