@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall/js"
 	"time"
@@ -23,7 +24,15 @@ type browser struct {
 	page     js.Value
 	console  *console
 	terminal *term.Terminal
-	session  *repl.Session
+	// session is the session the terminal drives: the timeline replaces
+	// it (timeline.go). turn is held while a line runs and while the
+	// session is replaced, so neither happens in the middle of the other.
+	session atomic.Pointer[repl.Session]
+	turn    sync.Mutex
+	// options build the page's own session (IndexedDB, progress).
+	options repl.Options
+	// timeline is the rewound state, when the learner scrubbed back.
+	timeline timeline
 	// running is set while a line runs: Ctrl-C then interrupts it.
 	running atomic.Bool
 	// functions exposed to the page; kept so they are never collected.
@@ -32,6 +41,8 @@ type browser struct {
 	// warning is shown above the first prompt when not empty.
 	restored bool
 	warning  string
+	// shared is the script of a shared link the page opened with.
+	shared []string
 }
 
 // welcome is printed above the first prompt.
@@ -43,6 +54,17 @@ func start(page js.Value) (*browser, error) {
 	b.terminal = term.NewTerminal(b.console, "> ")
 	b.terminal.History = loadHistory()
 	b.terminal.AutoCompleteCallback = b.complete
+	if script, ok := sharedScript(); ok {
+		// A shared link: its session, replayed in memory (timeline.go).
+		session, err := repl.NewSession(replayOptions(terminalOutput{b.terminal}))
+		if err != nil {
+			return nil, err
+		}
+		b.session.Store(session)
+		b.shared = script
+		b.exposeAll()
+		return b, nil
+	}
 	options, restored, warning := sessionOptions(terminalOutput{b.terminal})
 	session, err := repl.NewSession(options)
 	if err != nil && restored {
@@ -58,7 +80,14 @@ func start(page js.Value) (*browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.session, b.restored, b.warning = session, restored, warning
+	b.session.Store(session)
+	b.options, b.restored, b.warning = options, restored, warning
+	b.exposeAll()
+	return b, nil
+}
+
+// exposeAll gives the page the program's functions.
+func (b *browser) exposeAll() {
 	b.expose("input", func(arguments []js.Value) {
 		if len(arguments) == 1 {
 			b.input(arguments[0].String())
@@ -71,7 +100,7 @@ func start(page js.Value) (*browser, error) {
 			go func() { _ = b.terminal.SetSize(columns, rows) }()
 		}
 	})
-	return b, nil
+	b.exposeTimeline()
 }
 
 // expose makes f callable from the page as raftctl.name(...).
@@ -97,7 +126,7 @@ func (b *browser) expose(name string, f func([]js.Value)) {
 func (b *browser) input(data string) {
 	if strings.ContainsRune(data, '\x03') {
 		if b.running.Load() {
-			b.session.Interrupt()
+			b.session.Load().Interrupt()
 			data = strings.ReplaceAll(data, "\x03", "")
 		} else {
 			data = strings.ReplaceAll(data, "\x03", "\x05\x15")
@@ -109,7 +138,7 @@ func (b *browser) input(data string) {
 
 // run edits lines and runs them, for as long as the page lives.
 func (b *browser) run() {
-	local := b.session.LocalCluster()
+	local := b.session.Load().LocalCluster()
 	text := fmt.Sprintf(welcome, local.Size())
 	if b.restored {
 		text += fmt.Sprintf("The cluster is back from the browser's storage (seed %d), as after a restart of every node (thesis §3.8); reset starts over.\n", local.Seed())
@@ -120,9 +149,15 @@ func (b *browser) run() {
 	b.writeString(strings.ReplaceAll(text, "\n", "\r\n"))
 	go b.drawLoop()
 	b.page.Call("ready")
+	if b.shared != nil {
+		b.playShared()
+	}
 	for {
 		prompt := "> "
-		if lessonPrompt := b.session.Prompt(); lessonPrompt != "" {
+		if b.timeline.active() {
+			prompt = "(rewound) > "
+		}
+		if lessonPrompt := b.session.Load().Prompt(); lessonPrompt != "" {
 			prompt = lessonPrompt
 		}
 		b.terminal.SetPrompt(prompt)
@@ -134,9 +169,12 @@ func (b *browser) run() {
 			b.writeString("error: " + err.Error() + "\r\n")
 			continue
 		}
+		b.turn.Lock()
+		b.fork()
 		b.running.Store(true)
-		quit, _ := b.session.Exec(line)
+		quit, _ := b.session.Load().Exec(line)
 		b.running.Store(false)
+		b.turn.Unlock()
 		if quit {
 			b.writeString("This is a web page: close the tab to leave. The cluster runs on.\r\n")
 		}

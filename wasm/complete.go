@@ -15,7 +15,7 @@ func (b *browser) complete(line string, position int, key rune) (string, int, bo
 		return "", 0, false
 	}
 	before := line[:position]
-	candidates := b.session.Complete(before)
+	candidates := b.session.Load().Complete(before)
 	if len(candidates) == 0 {
 		return line, position, true
 	}

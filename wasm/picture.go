@@ -17,7 +17,8 @@ const drawInterval = 100 * time.Millisecond
 // pictureData is what draw(json) receives.
 type pictureData struct {
 	cluster.Snapshot
-	Events []string `json:"events"`
+	Events   []string     `json:"events"`
+	Timeline timelineData `json:"timeline"`
 }
 
 // drawLoop sends the picture a snapshot of the cluster, whenever it
@@ -28,7 +29,7 @@ func (b *browser) drawLoop() {
 	defer ticker.Stop()
 	var previous string
 	for range ticker.C {
-		data := pictureData{Snapshot: b.session.LocalCluster().Snapshot(), Events: b.session.RecentEvents()}
+		data := pictureData{Snapshot: b.session.Load().LocalCluster().Snapshot(), Events: b.session.Load().RecentEvents(), Timeline: b.timeline.data()}
 		encoded, err := json.Marshal(data)
 		if err != nil {
 			continue

@@ -3,6 +3,7 @@ package site_test
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -161,5 +162,58 @@ func TestBrowserSession(t *testing.T) {
 	browser.Type("campaign n1")
 	browser.WaitForLine("step 3 of the lesson", skip, 20*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 3/7") })
 	browser.Screenshot("lesson")
+	browser.CheckNoErrors()
+}
+
+// presentMilliseconds reads the timeline slider: the virtual time of the
+// moment shown, in milliseconds.
+const timelineValue = `Number(document.querySelector('[data-control="timeline"]').value)`
+
+// TestBrowserTimelineAndShare goes back to a moment before a put, forks
+// there, and shares the forked session: the link replays the same cluster
+// doing the same things, to the same trace lines.
+func TestBrowserTimelineAndShare(t *testing.T) {
+	browser, _ := openPage(t)
+	run(t, browser, "wait leader", func(line string) bool { return strings.Contains(line, "leader after") })
+	before := browsertest.Poll[float64](browser, "the timeline to show the present", 10*time.Second, timelineValue)
+	run(t, browser, "put x 1", func(line string) bool { return strings.Contains(line, "put x=1 (index") })
+	browsertest.Poll[bool](browser, "the present to move on", 10*time.Second, fmt.Sprintf("%s > %f", timelineValue, before))
+
+	// Scrub back with the slider, to before the put.
+	skip := lastLine(browser.Lines())
+	browsertest.Evaluate[bool](browser, fmt.Sprintf(`(() => {
+		const slider = document.querySelector('[data-control="timeline"]');
+		slider.value = "%d";
+		slider.dispatchEvent(new Event("change"));
+		return true;
+	})()`, int(before)))
+	browser.WaitForLine("the rewind", skip, 20*time.Second, func(line string) bool { return strings.Contains(line, "-- rewound to") })
+	browsertest.Poll[bool](browser, "the picture of the earlier moment", 10*time.Second, `document.body.classList.contains("rewound")`)
+	browser.Screenshot("rewound")
+
+	// Typing there forks: x was never written in this timeline.
+	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x not found") })
+	browser.WaitForLine("the fork", skip, 10*time.Second, func(line string) bool { return strings.Contains(line, "-- forked at") })
+	leader := browsertest.Poll[string](browser, "a leader in the picture", 10*time.Second, leaderInPicture)
+	run(t, browser, "put y 2", func(line string) bool { return strings.Contains(line, "put y=2 (index") })
+	killed := run(t, browser, "kill "+leader, func(line string) bool { return strings.Contains(line, leader+" killed") })
+	elected := browser.WaitForLine("a new leader", killed, 20*time.Second, func(line string) bool {
+		return strings.Contains(line, "-> leader") && !strings.Contains(line, " "+leader+" ")
+	})
+	election := strings.TrimSpace(browser.Lines()[elected])
+
+	// Share, and open the link: the same election, at the same instant.
+	browser.Click(`[data-control="share"]`)
+	link := browsertest.Poll[string](browser, "the shared link", 10*time.Second, `document.querySelector(".share-link").value`)
+	if !strings.Contains(link, "#replay=") {
+		t.Fatalf("shared link %q carries no session", link)
+	}
+	browser.Navigate("about:blank")
+	browser.Navigate(link)
+	browsertest.Poll[bool](browser, "the shared session's replay", 60*time.Second, `globalThis.raftctlStats && globalThis.raftctlStats.replayed === true`)
+	browser.WaitForLine("the same election in the replay", 0, 10*time.Second, func(line string) bool { return strings.TrimSpace(line) == election })
+	browser.WaitForLine("the fork's put in the replay", 0, 10*time.Second, func(line string) bool { return strings.TrimSpace(line) == "> put y 2" })
+	run(t, browser, "get y", func(line string) bool { return strings.HasPrefix(line, "y=2 ") })
+	browser.Screenshot("shared")
 	browser.CheckNoErrors()
 }

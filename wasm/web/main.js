@@ -72,6 +72,8 @@ globalThis.raftctlPage = {
     globalThis.raftctl.resize(terminal.cols, terminal.rows);
     terminal.focus();
   },
+  shared(link) { picture.showLink(link); },
+  replayed() { stats.replayed = true; },
   fatal(message) {
     status.textContent = "failed to start";
     terminal.write("\x1b[31;1mraftctl could not start: " + message + "\x1b[0m\r\n");

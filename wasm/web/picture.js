@@ -35,6 +35,12 @@ function termColor(term) {
 }
 
 export class Picture {
+  // showLink puts a shared session's link where it can be copied.
+  showLink(link) {
+    this.shareLink.value = link;
+    this.shareLink.select();
+  }
+
   constructor({ svg, logs, events, controls, typeCommand, onFrame }) {
     this.svg = svg;
     this.logs = logs;
@@ -284,6 +290,19 @@ export class Picture {
     const label = html("label", {}, time, "speed ");
     this.speed = html("input", { type: "range", min: "-3", max: "1", step: "0.1", value: "0", "data-control": "speed", "aria-label": "speed" }, label);
     this.speedText = html("output", {}, label, "1×");
+    const history = html("div", { class: "control-group timeline", "aria-label": "timeline" }, this.controls);
+    this.timelineSlider = html("input", { type: "range", min: "0", max: "1", step: "1", value: "0", "data-control": "timeline", "aria-label": "timeline (milliseconds of virtual time)" }, history);
+    this.timelineText = html("output", { "data-control": "timeline-time" }, history, "0.000s");
+    this.timelineSlider.addEventListener("input", () => { this.scrubbing = true; });
+    this.timelineSlider.addEventListener("change", () => {
+      this.scrubbing = false;
+      if (globalThis.raftctl) globalThis.raftctl.scrub(Number(this.timelineSlider.value));
+    });
+    this.presentButton = html("button", { "data-control": "present" }, history, "now");
+    this.presentButton.addEventListener("click", () => globalThis.raftctl && globalThis.raftctl.present());
+    const share = html("button", { "data-control": "share" }, history, "share");
+    share.addEventListener("click", () => globalThis.raftctl && globalThis.raftctl.share());
+    this.shareLink = html("input", { class: "share-link", readonly: "", "aria-label": "link to this session", placeholder: "share makes a link to this session" }, history);
     this.speed.addEventListener("change", () => {
       const speed = Number(Math.pow(10, Number(this.speed.value)).toPrecision(2));
       this.typeCommand(`speed ${speed}`);
@@ -292,6 +311,14 @@ export class Picture {
 
   drawControlState() {
     const snapshot = this.snapshot;
+    const timeline = snapshot.timeline || { active: false };
+    const end = timeline.active ? timeline.end : snapshot.now;
+    const at = timeline.active ? timeline.at : snapshot.now;
+    this.timelineSlider.max = String(Math.max(1, Math.round(end / 1e6)));
+    if (!this.scrubbing) this.timelineSlider.value = String(Math.round(at / 1e6));
+    this.timelineText.textContent = `${(at / 1e9).toFixed(3)}s` + (timeline.active ? ` of ${(end / 1e9).toFixed(3)}s (rewound)` : "");
+    this.presentButton.disabled = !timeline.active;
+    document.body.classList.toggle("rewound", timeline.active);
     this.pauseButton.textContent = snapshot.paused ? "resume" : "pause";
     if (snapshot.speed > 0) this.speedText.textContent = `${Number(snapshot.speed.toPrecision(2))}×`;
   }
