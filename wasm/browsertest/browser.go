@@ -305,3 +305,34 @@ func (b *Browser) Screenshot(name string) string {
 	b.t.Logf("screenshot: %s", path)
 	return path
 }
+
+// Control presses Ctrl and a letter ("c" for Ctrl-C).
+func (b *Browser) Control(letter string) {
+	b.t.Helper()
+	code := int64(strings.ToUpper(letter)[0])
+	b.Do(10*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		// Control goes down first, as on a keyboard: xterm.js reads
+		// ctrlKey from the letter's event.
+		events := []input.DispatchKeyEventParams{
+			{Type: input.DispatchKeyEventTypeRawKeyDown, Modifiers: 2, Key: "Control", Code: "ControlLeft", WindowsVirtualKeyCode: 17},
+			{Type: input.DispatchKeyEventTypeKeyDown, Modifiers: 2, Key: letter, Code: "Key" + strings.ToUpper(letter), WindowsVirtualKeyCode: code},
+			{Type: input.DispatchKeyEventTypeKeyUp, Modifiers: 2, Key: letter, Code: "Key" + strings.ToUpper(letter), WindowsVirtualKeyCode: code},
+			{Type: input.DispatchKeyEventTypeKeyUp, Key: "Control", Code: "ControlLeft", WindowsVirtualKeyCode: 17},
+		}
+		for _, event := range events {
+			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, event); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// Insert types text without pressing Enter.
+func (b *Browser) Insert(text string) {
+	b.t.Helper()
+	b.Do(10*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
+		return err
+	}))
+}

@@ -81,6 +81,40 @@ func TestBrowserPutGet(t *testing.T) {
 	run(t, browser, "put x 1", func(line string) bool { return strings.Contains(line, "put x=1 (index") })
 	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
 	browser.Screenshot("put-get")
+
+	// Trace lines that arrive while a line is being typed go above it, and
+	// the line stays whole; Tab completes it.
+	run(t, browser, "trace all", func(line string) bool { return strings.Contains(line, "AppendEntries") })
+	browser.Insert("stat")
+	typing := lastLine(browser.Lines())
+	browser.WaitForLine("heartbeats while typing", typing+1, 10*time.Second, func(line string) bool {
+		return strings.Contains(line, "sends heartbeats")
+	})
+	lines := browser.Lines()
+	if last := strings.TrimSpace(lines[lastLine(lines)]); last != "> stat" {
+		t.Fatalf("the line being typed is %q after trace lines arrived, want \"> stat\"", last)
+	}
+	browser.Key("Tab", 9, "\t")
+	browsertest.Poll[bool](browser, "Tab to complete status", 10*time.Second, `(() => {
+		const buffer = globalThis.raftctlTerminal.buffer.active;
+		for (let i = buffer.length - 1; i >= 0; i--) {
+			const text = buffer.getLine(i).translateToString(true).trim();
+			if (text !== "") return text === "> status";
+		}
+		return false;
+	})()`)
+	browser.Key("Enter", 13, "\r")
+	browser.WaitForLine("the status table", typing, 10*time.Second, func(line string) bool { return strings.HasPrefix(strings.TrimSpace(line), "node  role") })
+	skip := lastLine(browser.Lines())
+	browser.Type("trace state")
+	browser.WaitForLine("trace state", skip, 10*time.Second, func(line string) bool { return strings.TrimSpace(line) == "> trace state" })
+
+	// Ctrl-C interrupts a running command.
+	skip = lastLine(browser.Lines())
+	browser.Type("sleep 60s")
+	browser.WaitForLine("the sleep to start", skip, 10*time.Second, func(line string) bool { return strings.TrimSpace(line) == "> sleep 60s" })
+	browser.Control("c")
+	browser.WaitForLine("the interrupt", skip, 10*time.Second, func(line string) bool { return strings.HasPrefix(line, "error: interrupted") })
 	browser.CheckNoErrors()
 }
 
@@ -151,6 +185,17 @@ func TestBrowserSession(t *testing.T) {
 	browser.Reload()
 	waitForPrompt(browser)
 	browser.WaitForLine("the restored cluster", 0, 10*time.Second, func(line string) bool { return strings.Contains(line, "back from the browser's storage") })
+	// The history is kept in the browser: Up brings back the last line.
+	browser.Key("ArrowUp", 38, "")
+	browsertest.Poll[bool](browser, "the history after the reload", 10*time.Second, `(() => {
+		const buffer = globalThis.raftctlTerminal.buffer.active;
+		for (let i = buffer.length - 1; i >= 0; i--) {
+			const text = buffer.getLine(i).translateToString(true).trim();
+			if (text !== "") return text === "> restart `+leader+`";
+		}
+		return false;
+	})()`)
+	browser.Control("c") // clears the line at the prompt
 	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
 	browser.Screenshot("reloaded")
 
