@@ -3,6 +3,7 @@ package site_test
 import (
 	"bytes"
 	"compress/gzip"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"raftctl/wasm/browsertest"
 	"raftctl/wasm/site"
 )
+
+var updateDocs = flag.Bool("update-docs", false, "write the page's screenshot to docs/web.png (the README shows it)")
 
 // gzipBudget bounds raftctl.wasm compressed with gzip -9, what a learner
 // downloads before the first prompt from a server that compresses (raftctl
@@ -85,6 +88,24 @@ func TestBrowserMeasurements(t *testing.T) {
 	frames := browsertest.Evaluate[float64](browser, "globalThis.raftctlStats.frames")
 	seconds := browsertest.Evaluate[float64](browser, "(performance.now() - globalThis.measureStart) / 1000")
 	browser.Screenshot("five-nodes")
+
+	// The README's picture: slow motion, so messages are seen in flight,
+	// and a partition.
+	run(t, browser, "speed 0.01", func(line string) bool { return strings.Contains(line, "speed") })
+	skip = lastLine(browser.Lines())
+	browser.Click(`[data-control="split"]`)
+	browser.WaitForLine("the split partition", skip, 10*time.Second, func(line string) bool { return strings.HasPrefix(strings.TrimSpace(line), "> partition ") })
+	browsertest.Poll[bool](browser, "messages in flight", 20*time.Second, `document.querySelectorAll("#picture .message").length >= 2`)
+	path := browser.Screenshot("web")
+	if *updateDocs {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "web.png"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	browser.CheckNoErrors()
 
 	report := fmt.Sprintf("navigation to first prompt: %.0f ms\n100 puts on 5 nodes: %.2f s, %.0f frames, %.1f frames per second\n", prompt, seconds, frames, frames/seconds)
