@@ -48,6 +48,9 @@ func compressedSizes(t *testing.T, data []byte) (gzipped, brotlied int) {
 
 // TestWasmSize fails when the compressed program outgrows its budget.
 func TestWasmSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compressing 6 MB twice is for the full run")
+	}
 	files, err := site.Files()
 	if err != nil {
 		if os.Getenv("CI") != "" {
