@@ -65,7 +65,7 @@ func start(page js.Value) (*browser, error) {
 		b.exposeAll()
 		return b, nil
 	}
-	options, restored, warning := sessionOptions(terminalOutput{b.terminal})
+	options, restored, warning := sessionOptions(page, terminalOutput{b.terminal})
 	session, err := repl.NewSession(options)
 	if err != nil && restored {
 		// What the browser kept does not make a cluster: say so, start over.

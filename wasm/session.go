@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"syscall/js"
 
 	"raftctl/cluster"
 	"raftctl/raft"
@@ -21,8 +22,11 @@ const databaseName = "raftctl"
 // in IndexedDB, so a reload brings the cluster back as a restart from disk
 // would (thesis §3.8). restored says whether it did. Without IndexedDB the
 // nodes keep their state in memory, as in raftctl repl.
-func sessionOptions(out io.Writer) (options repl.Options, restored bool, warning string) {
+func sessionOptions(page js.Value, out io.Writer) (options repl.Options, restored bool, warning string) {
 	options = repl.Options{Color: true, LiveSpeed: 1, Out: out, Progress: progress{}}
+	if !page.Get("ownsStorage").Truthy() {
+		return options, false, "warning: another tab keeps its cluster in this browser's storage: this tab's cluster lives in memory only"
+	}
 	database, err := indexeddb.Open(databaseName)
 	if err != nil {
 		return options, false, fmt.Sprintf("warning: %v: the cluster lives in memory only, and a reload starts over", err)

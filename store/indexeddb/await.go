@@ -19,27 +19,35 @@ func await(target js.Value, success, failure, blocked string) (js.Value, error) 
 		value js.Value
 		err   error
 	}
-	done := make(chan outcome, 3)
+	// The first outcome counts. A transaction can fire more events (each
+	// failing request bubbles up to it), so handlers never wait to send.
+	done := make(chan outcome, 1)
+	report := func(result outcome) {
+		select {
+		case done <- result:
+		default:
+		}
+	}
 	handlers := map[string]js.Func{
 		success: js.FuncOf(func(js.Value, []js.Value) any {
-			done <- outcome{value: target.Get("result")}
+			report(outcome{value: target.Get("result")})
 			return nil
 		}),
 		failure: js.FuncOf(func(_ js.Value, arguments []js.Value) any {
-			done <- outcome{err: eventError(target, arguments)}
+			report(outcome{err: eventError(target, arguments)})
 			return nil
 		}),
 	}
 	if blocked != "" {
 		handlers[blocked] = js.FuncOf(func(js.Value, []js.Value) any {
-			done <- outcome{err: errors.New("blocked: another tab holds the database open in an older version; close it")}
+			report(outcome{err: errors.New("blocked: another tab holds the database open in an older version; close it")})
 			return nil
 		})
 	}
 	if failure == "onerror" && success == "oncomplete" {
 		// A transaction that aborts reports onabort too (after onerror).
 		handlers["onabort"] = js.FuncOf(func(_ js.Value, arguments []js.Value) any {
-			done <- outcome{err: fmt.Errorf("transaction aborted: %w", eventError(target, arguments))}
+			report(outcome{err: fmt.Errorf("transaction aborted: %w", eventError(target, arguments))})
 			return nil
 		})
 	}

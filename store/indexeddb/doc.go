@@ -37,6 +37,13 @@
 // (the rest), so a key range over one node reads its log in index order;
 // "meta" keeps small strings (the page's cluster size and seed).
 //
+// It calls IndexedDB through syscall/js directly rather than through a
+// wrapper such as github.com/hack-pad/go-indexeddb: it needs five
+// operations (open, get, getAll over a key range, put and delete in one
+// transaction, clear), which take about a hundred lines, and a wrapper
+// would add a dependency and a promise layer of its own between the core's
+// Save and the transaction it waits for.
+//
 // The package builds only for js/wasm. Its tests run in headless Chromium
 // (store/indexeddb's browser_test.go drives them) against a real
 // IndexedDB, with the storage contract of store/storagetest.

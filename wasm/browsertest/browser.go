@@ -336,3 +336,19 @@ func (b *Browser) Insert(text string) {
 		return err
 	}))
 }
+
+// NewTab opens another tab of the same browser (same profile, same
+// storage).
+func (b *Browser) NewTab() *Browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	b.t.Cleanup(cancel)
+	tab := &Browser{t: b.t, ctx: ctx, Artifacts: b.Artifacts}
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("opening a tab: %v", err)
+	}
+	if err := chromedp.Listen(ctx, tab.listen); err != nil {
+		b.t.Fatal(err)
+	}
+	return tab
+}

@@ -115,6 +115,13 @@ func TestBrowserPutGet(t *testing.T) {
 	browser.WaitForLine("the sleep to start", skip, 10*time.Second, func(line string) bool { return strings.TrimSpace(line) == "> sleep 60s" })
 	browser.Control("c")
 	browser.WaitForLine("the interrupt", skip, 10*time.Second, func(line string) bool { return strings.HasPrefix(line, "error: interrupted") })
+
+	// Ctrl-L clears the screen: the prompt is on the first row.
+	browser.Control("l")
+	browsertest.Poll[bool](browser, "Ctrl-L to clear the screen", 10*time.Second, `(() => {
+		const buffer = globalThis.raftctlTerminal.buffer.active;
+		return buffer.getLine(buffer.viewportY).translateToString(true).trim() === ">";
+	})()`)
 	browser.CheckNoErrors()
 }
 
@@ -135,7 +142,7 @@ const leaderInPicture = `(() => { const node = document.querySelector("#picture 
 // TestBrowserSession uses the page as a learner does: typing, pasting,
 // killing the leader, clicking, reloading, and a lesson.
 func TestBrowserSession(t *testing.T) {
-	browser, _ := openPage(t)
+	browser, url := openPage(t)
 
 	run(t, browser, "put x 1", func(line string) bool { return strings.Contains(line, "put x=1 (index") })
 	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
@@ -198,6 +205,13 @@ func TestBrowserSession(t *testing.T) {
 	browser.Control("c") // clears the line at the prompt
 	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
 	browser.Screenshot("reloaded")
+
+	// A second tab leaves the first one's stored cluster alone.
+	second := browser.NewTab()
+	second.Navigate(url)
+	waitForPrompt(second)
+	second.WaitForLine("the second tab's warning", 0, 10*time.Second, func(line string) bool { return strings.Contains(line, "another tab keeps its cluster") })
+	second.CheckNoErrors()
 
 	// The first two steps of a lesson.
 	run(t, browser, "lesson basics", func(line string) bool { return strings.HasPrefix(line, "step 1/7") })

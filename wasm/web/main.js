@@ -74,6 +74,7 @@ globalThis.raftctlPage = {
   },
   shared(link) { picture.showLink(link); },
   replayed() { stats.replayed = true; },
+  ownsStorage: false,
   fatal(message) {
     status.textContent = "failed to start";
     terminal.write("\x1b[31;1mraftctl could not start: " + message + "\x1b[0m\r\n");
@@ -88,7 +89,22 @@ terminal.onResize(({ cols, rows }) => {
 });
 new ResizeObserver(() => fit.fit()).observe(document.getElementById("terminal-pane"));
 
+// One tab at a time keeps its cluster in IndexedDB: two tabs writing the
+// same nodes would mix two clusters. The first tab holds a lock for as
+// long as it lives; a second one runs its cluster in memory (the Go side
+// reads ownsStorage and says so).
+async function claimStorage() {
+  if (!navigator.locks) return true;
+  return new Promise((resolve) => {
+    navigator.locks.request("raftctl-storage", { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock === null ? undefined : new Promise(() => {});
+    });
+  });
+}
+
 async function run() {
+  globalThis.raftctlPage.ownsStorage = await claimStorage();
   const go = new Go();
   const { instance } = await WebAssembly.instantiateStreaming(fetch("raftctl.wasm"), go.importObject);
   await go.run(instance);
