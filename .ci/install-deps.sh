@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Go: tmux for the interactive terminal
 # test (cmd/raftctl/tmux_test.go), chromium for the web page's tests
-# (wasm/site, store/indexeddb), npm for make web (xterm.js).
+# (wasm/site, wasm/indexeddb), npm for make web (xterm.js).
 set -euo pipefail
 command -v tmux || (apt-get update && apt-get install -y tmux)
 command -v chromium || (apt-get update && apt-get install -y chromium)
