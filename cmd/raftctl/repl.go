@@ -103,6 +103,7 @@ func runRepl(flags *replFlags, streams streams) error {
 	defer session.Close()
 
 	if interactive {
+		session.Welcome()
 		return term.Run(session, term.Options{
 			Output:      terminalOutput,
 			Color:       color,

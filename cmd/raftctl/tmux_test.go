@@ -137,9 +137,9 @@ func promptLineShows(prompt, typed string) func(string) bool {
 	}
 }
 
-// typeLine types a command and presses Enter once it is on the prompt line:
-// go-prompt reads input in chunks and takes text and Enter that arrive in
-// one chunk as text.
+// typeLine types a command and presses Enter once it is on the prompt line,
+// as a person does (TestInteractiveTerminalTextAndEnterTogether sends both at
+// once).
 func (p *pane) typeLine(line string) {
 	p.t.Helper()
 	p.text(line)

@@ -24,6 +24,9 @@
 //     puts the cursor back where go-prompt believes it is; go-prompt then
 //     redraws the prompt below the new lines, as after any keystroke.
 //
+//   - A second wrapper (lines.go) cuts each read at line ends, so text and
+//     Enter that arrive together, or a pasted block, run line by line.
+//
 // So trace lines appear above the prompt within about 20 ms (go-prompt polls
 // input every 10 ms), whether or not the user is typing, and the line being
 // edited is never torn. One visible side effect: a completion that was

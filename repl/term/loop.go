@@ -81,13 +81,13 @@ func (l *loop) promptOptions(history []string) []prompt.Option {
 			return afterCommand && l.quit
 		}),
 	}
+	var parser prompt.ConsoleParser = &lineSplittingParser{ConsoleParser: prompt.NewStandardInputParser()}
 	if l.output != nil {
-		parser := &wakingParser{ConsoleParser: prompt.NewStandardInputParser(), output: l.output}
+		parser = &wakingParser{ConsoleParser: parser, output: l.output}
 		shower := &outputShower{writer: l.writer, output: l.output, prefix: l.prefix, columns: terminalColumns}
-		options = append(options,
-			prompt.OptionParser(parser),
-			prompt.OptionAddASCIICodeBind(shower.binding()))
+		options = append(options, prompt.OptionAddASCIICodeBind(shower.binding()))
 	}
+	options = append(options, prompt.OptionParser(parser))
 	if !l.options.Color {
 		options = append(options, plainColors()...)
 	}

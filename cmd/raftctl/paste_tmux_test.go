@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// afterEachOther reports whether the screen shows the parts in this order.
+func afterEachOther(screen string, parts ...string) bool {
+	for _, part := range parts {
+		_, after, found := strings.Cut(screen, part)
+		if !found {
+			return false
+		}
+		screen = after
+	}
+	return true
+}
+
+// TestInteractiveTerminalTextAndEnterTogether: text and Enter that reach
+// raftctl in one read (one send-keys, as fast typing or a paste does) run
+// the line at once, and a pasted block of five lines runs line by line,
+// each echoed on its own prompt line as if typed.
+func TestInteractiveTerminalTextAndEnterTogether(t *testing.T) {
+	p := startPane(t)
+	p.startRepl("--color=never --seed 3")
+	if screen := p.screen(); !strings.Contains(screen, "raftctl: a cluster of 3 nodes (n1 n2 n3), seed 3, live at speed 1; type help, or lesson to start learning.") {
+		t.Errorf("no welcome line on start:\n%s", screen)
+	}
+
+	p.keys("put x 41", "Enter")
+	p.waitFor("put run by one send-keys", func(screen string) bool {
+		return afterEachOther(screen, "raftctl> put x 41", "ok put x=41") && promptShows("")(screen)
+	})
+	p.keys("get x", "Enter")
+	p.waitFor("get run by one send-keys", func(screen string) bool {
+		return afterEachOther(screen, "raftctl> get x", "x=41") && promptShows("")(screen)
+	})
+
+	p.tmux("set-buffer", "-b", "block", "put a 1\nput b 2\nget a\nget b\nstatus\n")
+	p.tmux("paste-buffer", "-b", "block", "-t", "raftctl")
+	p.waitFor("the status table of the last pasted line", func(screen string) bool {
+		return afterEachOther(screen, "raftctl> status", "node  role") && promptShows("")(screen)
+	})
+	screen := p.scrollback()
+	if !afterEachOther(screen,
+		"raftctl> put a 1", "ok put a=1",
+		"raftctl> put b 2", "ok put b=2",
+		"raftctl> get a", "a=1",
+		"raftctl> get b", "b=2",
+		"raftctl> status", "node  role") {
+		t.Errorf("the five pasted lines did not run one by one, in order:\n%s", screen)
+	}
+	for _, line := range strings.Split(screen, "\n") {
+		if strings.Count(line, "raftctl>") > 1 || strings.Contains(line, "put a 1put") {
+			t.Errorf("a garbled line: %q\n%s", line, screen)
+		}
+	}
+}
