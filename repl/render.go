@@ -3,6 +3,7 @@ package repl
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"raftctl/cluster"
@@ -71,12 +72,17 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 		if record.Node != raft.None {
 			text += " (" + record.Node.String() + ")"
 		}
-		if record.Err != nil {
-			text = "client " + record.Text + ": " + record.Err.Error()
-		}
 		// The command prints the result itself; the trace shows it only
 		// from the rpc level, next to the messages that made it.
 		section, level = "§6.3", traceRPC
+		if record.Err != nil {
+			text = "client " + record.Text + ": " + record.Err.Error()
+		}
+		if errors.Is(record.Err, cluster.ErrNotLeader) {
+			// A follower sends the client to the leader it knows
+			// (thesis §6.2, "Routing requests to the leader").
+			section = "§6.2"
+		}
 	default:
 		return "", 0, false
 	}
@@ -108,8 +114,17 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 	switch event.Kind {
 	case raft.EventElectionTimeout:
 		r.timeout[event.Node] = event.Count
-		return fmt.Sprintf("%s election timer fired: no leader heard for %v", node, r.tick*time.Duration(event.Count)), event.Section, traceAll
+		return fmt.Sprintf("%s election timer fired: no leader heard for %s", node, r.ticks(event.Count)), event.Section, traceAll
 	case raft.EventRoleChanged:
+		if event.PreviousRole == event.Role && event.Role == raft.Candidate {
+			// A candidate whose election timed out starts another one in a
+			// new term (thesis §3.4): a state change a learner must see.
+			reason := r.roleReason(event)
+			if after, found := strings.CutPrefix(reason, "no leader heard for "); found {
+				reason = "no majority for it within " + after
+			}
+			return fmt.Sprintf("%s stays candidate, starts term %d: %s", node, event.Term, reason), event.Section, traceState
+		}
 		if event.PreviousRole == event.Role {
 			return fmt.Sprintf("%s stays %v, term %d: %s", node, event.Role, event.Term, r.roleReason(event)), event.Section, traceRPC
 		}
@@ -164,9 +179,19 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 		}
 		return fmt.Sprintf("%s confirms a read at index %d: a majority answered heartbeat round %d", node, event.Index, event.Count), event.Section, traceRPC
 	case raft.EventStepDown:
-		return fmt.Sprintf("%s steps down in term %d: %s", node, event.Term, roleReasonText(event.Reason)), event.Section, traceState
+		// The role change that follows says the same (leader -> follower,
+		// with the reason); one line is enough. why still reads the event.
+		return "", event.Section, traceState
 	}
 	return fmt.Sprintf("%s %v", node, event.Kind), event.Section, traceRPC
+}
+
+// ticks says how long an election timer ran, in the unit it counts: the
+// first tick of a timer comes at some point of a tick's length after its
+// reset, so the time elapsed is a little less than ticks times the tick, and
+// a millisecond figure would contradict the clock beside it.
+func (r *renderer) ticks(count int) string {
+	return fmt.Sprintf("%d ticks of %v", count, r.tick)
 }
 
 func (r *renderer) roleReason(event raft.Event) string {
@@ -174,7 +199,7 @@ func (r *renderer) roleReason(event raft.Event) string {
 	case raft.ReasonElectionTimeout:
 		if ticks, ok := r.timeout[event.Node]; ok && r.tick*time.Duration(ticks) >= r.electionMinimum {
 			delete(r.timeout, event.Node)
-			return fmt.Sprintf("no leader heard for %v", r.tick*time.Duration(ticks))
+			return "no leader heard for " + r.ticks(ticks)
 		}
 		return "its election timer fired (campaign)"
 	case raft.ReasonElectionWon:
@@ -208,7 +233,12 @@ func roleReasonText(reason raft.Reason) string {
 func refusalReason(event raft.Event) string {
 	switch event.Reason {
 	case raft.ReasonStaleTerm:
-		return fmt.Sprintf("its term %d is older than ours", event.OtherTerm)
+		if event.PreVote && event.OtherTerm == event.Term {
+			// A PreVote asks about the term the candidate would start; it
+			// must be above ours (thesis §9.6).
+			return fmt.Sprintf("the term it would start, %d, is not above ours", event.OtherTerm)
+		}
+		return fmt.Sprintf("its term %d is older than ours (%d)", event.OtherTerm, event.Term)
 	case raft.ReasonAlreadyVoted:
 		return fmt.Sprintf("already voted for %v", event.VotedFor)
 	case raft.ReasonLogNotUpToDate:

@@ -97,6 +97,8 @@ type Session struct {
 	renderer  *renderer
 	level     traceLevel
 	events    eventRing
+	// folding holds back repeats of shown trace lines (fold.go).
+	folding folder
 	// decisions are the cores' recent events, for why.
 	decisions decisionRing
 
@@ -194,6 +196,7 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	s.rendering.Lock()
 	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
 	s.decisions = decisionRing{}
+	s.folding = folder{}
 	s.rendering.Unlock()
 	s.unsubscribe = local.Subscribe(s.onRecord)
 	if s.options.LiveSpeed > 0 {
@@ -219,9 +222,29 @@ func (s *Session) onRecord(record cluster.Record) {
 		s.decisions.add(record)
 	}
 	shown := ok && level <= s.level
+	var summaries []string
+	if shown {
+		shown, summaries = s.folding.admit(foldKey(line), record.Time)
+	} else {
+		summaries = s.folding.expire(record.Time, false)
+	}
 	s.rendering.Unlock()
+	for _, summary := range summaries {
+		s.println(summary)
+	}
 	if shown {
 		s.println(line)
+	}
+}
+
+// flushFolded prints the counts of repeats still held back: a command
+// ends with every line it caused accounted for.
+func (s *Session) flushFolded() {
+	s.rendering.Lock()
+	summaries := s.folding.expire(s.cluster.Now(), true)
+	s.rendering.Unlock()
+	for _, summary := range summaries {
+		s.println(summary)
 	}
 }
 
@@ -274,6 +297,7 @@ func (s *Session) exec(line string) (bool, Status) {
 	} else {
 		status = s.runCommands(line)
 	}
+	s.flushFolded()
 	s.recordLine(line, started, status)
 	return s.quitting, status
 }

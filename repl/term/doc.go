@@ -17,6 +17,7 @@
 //     terminal is in cooked mode below the echoed command line, and Output
 //     writes straight through. While the prompt is on screen, Output holds
 //     the lines back.
+//
 //   - A ConsoleParser wrapper (wake.go) answers go-prompt's input polling
 //     with a private key sequence whenever held lines are waiting. go-prompt
 //     feeds it to an ASCII code binding (flush.go) on its own goroutine, which
