@@ -157,9 +157,9 @@ func describeCall(call *cluster.Call) string { return describeCommand(call.Comma
 
 // callResult is the line a finished request prints.
 func callResult(call *cluster.Call) string {
-	where := fmt.Sprintf("index %d, %v, %v", call.Result.Index, call.ServedBy, roundDuration(call.Returned-call.Invoked))
+	where := fmt.Sprintf("index %d, %v, %v", call.Result.Index, nodeText(call.ServedBy), roundDuration(call.Returned-call.Invoked))
 	if call.Read != cluster.ReadThroughLog {
-		where = fmt.Sprintf("read index %d, %v, read=%v, %v", call.Result.Index, call.ServedBy, call.Read, roundDuration(call.Returned-call.Invoked))
+		where = fmt.Sprintf("read index %d, %v, read=%v, %v", call.Result.Index, nodeText(call.ServedBy), call.Read, roundDuration(call.Returned-call.Invoked))
 	}
 	command := call.Command
 	switch command.Op {

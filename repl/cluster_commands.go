@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"raftctl/cluster"
 	"raftctl/raft"
@@ -108,15 +108,26 @@ func runReset(s *Session, arguments []string) error {
 	return nil
 }
 
-// printTable writes rows aligned in columns.
+// printTable writes rows aligned in columns, two spaces apart; cells may
+// hold styled spans, which take no room.
 func (s *Session) printTable(rows [][]string) {
-	var builder strings.Builder
-	writer := tabwriter.NewWriter(&builder, 0, 0, 2, ' ', 0)
+	var widths []int
 	for _, row := range rows {
-		fmt.Fprintln(writer, "  "+strings.Join(row, "\t"))
+		for i, cell := range row[:max(len(row)-1, 0)] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(plainText(cell)))
+		}
 	}
-	writer.Flush()
-	for _, line := range strings.Split(strings.TrimRight(builder.String(), "\n"), "\n") {
+	for _, row := range rows {
+		line := "  "
+		for i, cell := range row {
+			line += cell
+			if i < len(row)-1 {
+				line += strings.Repeat(" ", widths[i]-utf8.RuneCountInString(plainText(cell))+2)
+			}
+		}
 		s.println(strings.TrimRight(line, " "))
 	}
 }
@@ -154,12 +165,12 @@ func statusRow(status cluster.NodeStatus) []string {
 		group = "g" + strconv.Itoa(status.Group)
 	}
 	if !status.Up {
-		return []string{status.ID.String(), "-", fmt.Sprint(status.Term), status.VotedFor.String(),
+		return []string{nodeText(status.ID), "-", fmt.Sprint(status.Term), nodeText(status.VotedFor),
 			fmt.Sprintf("-/%d", status.LastIndex), "-", "-", "down", group}
 	}
-	return []string{status.ID.String(), status.Role.String(), fmt.Sprint(status.Term), status.VotedFor.String(),
+	return []string{nodeText(status.ID), roleText(status.Role), fmt.Sprint(status.Term), nodeText(status.VotedFor),
 		fmt.Sprintf("%d/%d", status.CommitIndex, status.LastIndex), fmt.Sprint(status.LastApplied),
-		status.Leader.String(), "up", group}
+		nodeText(status.Leader), "up", group}
 }
 
 // printDetail shows one node's timer and, on a leader, its followers.
@@ -184,7 +195,7 @@ func (s *Session) printDetail(status cluster.NodeStatus) {
 	rows := [][]string{{"follower", "nextIndex", "matchIndex", "state"}}
 	for _, id := range followers {
 		progress := status.Progress[id]
-		rows = append(rows, []string{id.String(), fmt.Sprint(progress.NextIndex), fmt.Sprint(progress.MatchIndex), progress.State.String()})
+		rows = append(rows, []string{nodeText(id), fmt.Sprint(progress.NextIndex), fmt.Sprint(progress.MatchIndex), progress.State.String()})
 	}
 	s.printTable(rows)
 }
@@ -214,7 +225,7 @@ func runLog(s *Session, arguments []string) error {
 	}
 	header := []string{"index"}
 	for _, id := range ids {
-		header = append(header, id.String())
+		header = append(header, nodeText(id))
 	}
 	rows := [][]string{header}
 	for index := 1; index <= longest; index++ {
@@ -260,7 +271,7 @@ func logCell(entries []raft.Entry, index int, status cluster.NodeStatus, diverge
 		cell += "*"
 	}
 	if divergent {
-		cell += "!"
+		cell = errorText(cell + "!")
 	}
 	return cell
 }

@@ -6,8 +6,10 @@ import (
 	"github.com/fatih/color"
 )
 
-// Colour is added last, over the plain line: each node its own colour,
-// roles in fixed colours, errors and divergent log cells red.
+// Colour is the last step of output (the edge, println): each style maps
+// to ANSI here and nowhere else. A node has its own colour, a role a fixed
+// one, a term is bold, an error red. The browser's terminal receives the
+// same ANSI.
 
 var nodeColors = []*color.Color{
 	color.New(color.FgCyan), color.New(color.FgMagenta), color.New(color.FgYellow),
@@ -22,12 +24,15 @@ var roleColors = map[string]*color.Color{
 	"follower":     color.New(color.Faint),
 }
 
-var errorColor = color.New(color.FgRed, color.Bold)
+var (
+	termColor  = color.New(color.Bold)
+	errorColor = color.New(color.FgRed, color.Bold)
+)
 
 func init() {
 	// The caller decides (Options.Color, NO_COLOR); do not let the library
 	// second-guess it from the file descriptor.
-	for _, c := range append(nodeColors, errorColor) {
+	for _, c := range append(nodeColors, termColor, errorColor) {
 		c.EnableColor()
 	}
 	for _, c := range roleColors {
@@ -35,22 +40,32 @@ func init() {
 	}
 }
 
-// colorize adds ANSI colour to a plain line.
-func colorize(line string) string {
-	trimmed := strings.TrimSpace(line)
-	if strings.HasPrefix(trimmed, "error:") || strings.Contains(line, "violation of") {
-		return errorColor.Sprint(line)
-	}
-	words := strings.Split(line, " ")
-	for i, word := range words {
-		switch {
-		case len(word) == 2 && word[0] == 'n' && word[1] >= '1' && word[1] <= '9':
-			words[i] = nodeColors[word[1]-'1'].Sprint(word)
-		case roleColors[word] != nil:
-			words[i] = roleColors[word].Sprint(word)
-		case strings.HasSuffix(word, "!"):
-			words[i] = errorColor.Sprint(word)
+// colorOf is the colour of a span, nil for plain text.
+func colorOf(sp span) *color.Color {
+	switch sp.style {
+	case styleNode:
+		if len(sp.text) == 2 && sp.text[0] == 'n' && sp.text[1] >= '1' && sp.text[1] <= '9' {
+			return nodeColors[sp.text[1]-'1']
 		}
+	case styleRole:
+		return roleColors[sp.text]
+	case styleTerm:
+		return termColor
+	case styleError:
+		return errorColor
 	}
-	return strings.Join(words, " ")
+	return nil
+}
+
+// ansi writes spans as text, coloured when asked for.
+func ansi(spans []span, colored bool) string {
+	var line strings.Builder
+	for _, sp := range spans {
+		if c := colorOf(sp); colored && c != nil {
+			line.WriteString(c.Sprint(sp.text))
+			continue
+		}
+		line.WriteString(sp.text)
+	}
+	return line.String()
 }

@@ -85,7 +85,7 @@ func (f *folder) expire(now time.Duration, everything bool) []string {
 	})
 	summaries := make([]string, len(ended))
 	for i, group := range ended {
-		summaries[i] = fmt.Sprintf("  %s ... %d more like this since %s: %s", formatTime(now), group.more, formatTime(group.since), group.key)
+		summaries[i] = fmt.Sprintf("  %s %s... %d more like this since %s: %s", formatTime(now), hangHere, group.more, formatTime(group.since), group.key)
 	}
 	return summaries
 }

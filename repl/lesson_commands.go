@@ -61,7 +61,7 @@ func (s *Session) printLessons() {
 		if progress.Done(lesson.Name) {
 			mark = "✓"
 		}
-		rows = append(rows, []string{mark, lesson.Name, "§" + lesson.Section, lesson.Summary})
+		rows = append(rows, []string{mark, lesson.Name, "§" + lesson.Section, hangHere + lesson.Summary})
 	}
 	s.printTable(rows)
 }

@@ -185,16 +185,16 @@ func runCheck(s *Session, arguments []string) error {
 			result.Keys, plural(result.Keys, "key"))
 	}
 	for _, violation := range violations {
-		s.println("error: " + violation.String())
+		s.println(errorText("error: " + violation.String()))
 	}
 	if err != nil && result.Err() != nil {
-		s.println("error: " + result.String())
+		s.println(errorText("error: " + result.String()))
 	} else if err != nil {
-		s.println("error: linearizability: " + err.Error())
+		s.println(errorText("error: linearizability: " + err.Error()))
 	}
 	if htmlPath != "" {
 		if err := writeVisualization(htmlPath, result); err != nil {
-			s.println("error: " + err.Error())
+			s.println(errorText("error: " + err.Error()))
 			failed = true
 		} else {
 			s.printf("  wrote %s (open it in a browser)", htmlPath)
@@ -247,7 +247,7 @@ func runHelp(s *Session, arguments []string) error {
 		s.println(group + ":")
 		for _, command := range commands {
 			if command.Group == group {
-				s.printf("  %-42s %s", command.Usage, firstSentence(command.Summary))
+				s.printf("  %-42s %s%s", command.Usage, hangHere, firstSentence(command.Summary))
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package repl
 
 import (
 	"fmt"
-	"slices"
 
 	"raftctl/cluster"
 )
@@ -21,7 +20,11 @@ func (s *Session) LocalCluster() *cluster.Local { return s.current.Load() }
 func (s *Session) RecentEvents() []string {
 	s.rendering.Lock()
 	defer s.rendering.Unlock()
-	return slices.Clone(s.events.lines)
+	lines := make([]string, len(s.events.lines))
+	for i, line := range s.events.lines {
+		lines[i] = plainText(line)
+	}
+	return lines
 }
 
 // Script returns the session so far as a script that replays it, as

@@ -40,16 +40,16 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 	case cluster.RecordEvent:
 		text, section, level = r.event(record.Event)
 	case cluster.RecordSend:
-		text = fmt.Sprintf("%v -> %v %s (#%d)", record.Message.From, record.Message.To, describeMessage(record.Message), record.MessageID)
+		text = fmt.Sprintf("%v -> %v %s (#%d)", nodeText(record.Message.From), nodeText(record.Message.To), describeMessage(record.Message), record.MessageID)
 		level = messageLevel(record.Message)
 	case cluster.RecordDeliver:
-		text = fmt.Sprintf("%v -> %v delivered %v (#%d)", record.Message.From, record.Message.To, record.Message.Type, record.MessageID)
+		text = fmt.Sprintf("%v -> %v delivered %v (#%d)", nodeText(record.Message.From), nodeText(record.Message.To), record.Message.Type, record.MessageID)
 		level = traceAll
 	case cluster.RecordDrop:
-		text = fmt.Sprintf("%v -> %v dropped %v: %s (#%d)", record.Message.From, record.Message.To, record.Message.Type, record.Text, record.MessageID)
+		text = fmt.Sprintf("%v -> %v dropped %v: %s (#%d)", nodeText(record.Message.From), nodeText(record.Message.To), record.Message.Type, record.Text, record.MessageID)
 		level = messageLevel(record.Message)
 	case cluster.RecordApply:
-		text = fmt.Sprintf("%v applied %d %s", record.Node, record.Entry.Index, describeEntry(record.Entry))
+		text = fmt.Sprintf("%v applied %d %s", nodeText(record.Node), record.Entry.Index, describeEntry(record.Entry))
 		section, level = "§3.5", traceAll
 		if errors.Is(record.Err, store.ErrEntryOutOfOrder) {
 			text = fmt.Sprintf("%v refused to apply entry %d (term %d, %s): its state machine has applied index %d already",
@@ -57,12 +57,12 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 			section, level = "§3.6.3", traceState
 		}
 	case cluster.RecordViolation:
-		text = fmt.Sprintf("violation of %s: %s", record.Violation.Property, record.Violation.Evidence)
+		text = errorText(fmt.Sprintf("violation of %s: %s", record.Violation.Property, record.Violation.Evidence))
 		section = record.Violation.Property.Section()
 	case cluster.RecordFault:
 		text = record.Text
 		if record.Node != raft.None {
-			text = record.Node.String() + " " + text
+			text = nodeText(record.Node) + " " + text
 		}
 		if record.Err != nil {
 			text += ": " + record.Err.Error()
@@ -70,7 +70,7 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 	case cluster.RecordClient:
 		text = "client " + record.Text + ": ok"
 		if record.Node != raft.None {
-			text += " (" + record.Node.String() + ")"
+			text += " (" + nodeText(record.Node) + ")"
 		}
 		// The command prints the result itself; the trace shows it only
 		// from the rpc level, next to the messages that made it.
@@ -89,7 +89,7 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 	if text == "" {
 		return "", 0, false
 	}
-	line = "  " + formatTime(record.Time) + " " + text
+	line = "  " + formatTime(record.Time) + " " + hangHere + text
 	if section != "" {
 		line += " (" + section + ")"
 	}
@@ -106,7 +106,7 @@ func messageLevel(message raft.Message) traceLevel {
 
 // event renders one decision of a core.
 func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
-	node := event.Node.String()
+	node := nodeText(event.Node)
 	vote := "vote"
 	if event.PreVote {
 		vote = "prevote"
@@ -123,41 +123,41 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 			if after, found := strings.CutPrefix(reason, "no leader heard for "); found {
 				reason = "no majority for it within " + after
 			}
-			return fmt.Sprintf("%s stays candidate, starts term %d: %s", node, event.Term, reason), event.Section, traceState
+			return fmt.Sprintf("%s stays candidate, starts term %d: %s", node, termValue(event.Term), reason), event.Section, traceState
 		}
 		if event.PreviousRole == event.Role {
-			return fmt.Sprintf("%s stays %v, term %d: %s", node, event.Role, event.Term, r.roleReason(event)), event.Section, traceRPC
+			return fmt.Sprintf("%s stays %v, term %d: %s", node, roleText(event.Role), termValue(event.Term), r.roleReason(event)), event.Section, traceRPC
 		}
-		return fmt.Sprintf("%s %v -> %v, term %d: %s", node, event.PreviousRole, event.Role, event.Term, r.roleReason(event)), event.Section, traceState
+		return fmt.Sprintf("%s %v -> %v, term %d: %s", node, roleText(event.PreviousRole), roleText(event.Role), termValue(event.Term), r.roleReason(event)), event.Section, traceState
 	case raft.EventTermChanged:
-		return fmt.Sprintf("%s term %d -> %d: %v sent a higher term", node, event.OtherTerm, event.Term, event.Peer), event.Section, traceState
+		return fmt.Sprintf("%s term %d -> %d: %v sent a higher term", node, termValue(event.OtherTerm), termValue(event.Term), nodeText(event.Peer)), event.Section, traceState
 	case raft.EventVoteGranted:
-		return fmt.Sprintf("%s grants %s to %v in term %d: its log %d/t%d is at least as up-to-date", node, vote, event.Peer, event.Term, event.Index, event.LogTerm), event.Section, traceRPC
+		return fmt.Sprintf("%s grants %s to %v in term %d: its log %d/t%d is at least as up-to-date", node, vote, nodeText(event.Peer), termValue(event.Term), event.Index, event.LogTerm), event.Section, traceRPC
 	case raft.EventVoteRefused:
 		if event.Peer == event.Node {
-			return fmt.Sprintf("%s does not campaign in term %d: %s, so its own vote would break the rule it applies to others", node, event.Term, refusalReason(event)), event.Section, traceState
+			return fmt.Sprintf("%s does not campaign in term %d: %s, so its own vote would break the rule it applies to others", node, termValue(event.Term), refusalReason(event)), event.Section, traceState
 		}
-		return fmt.Sprintf("%s refuses %s to %v in term %d: %s", node, vote, event.Peer, event.Term, refusalReason(event)), event.Section, traceRPC
+		return fmt.Sprintf("%s refuses %s to %v in term %d: %s", node, vote, nodeText(event.Peer), termValue(event.Term), refusalReason(event)), event.Section, traceRPC
 	case raft.EventVoteIgnored:
 		answer := "refusal"
 		if event.VotedFor != raft.None {
 			answer = "grant"
 		}
-		return fmt.Sprintf("%s ignores a %s %s by %v: it answers the request of term %d, not this election's", node, vote, answer, event.Peer, event.OtherTerm), event.Section, traceRPC
+		return fmt.Sprintf("%s ignores a %s %s by %v: it answers the request of term %d, not this election's", node, vote, answer, nodeText(event.Peer), termValue(event.OtherTerm)), event.Section, traceRPC
 	case raft.EventVoteReceived:
 		answer := "refused"
 		if event.VotedFor != raft.None {
 			answer = "granted"
 		}
-		return fmt.Sprintf("%s hears %s %s by %v: %d granted, %d needed", node, vote, answer, event.Peer, event.Count, event.Quorum), event.Section, traceRPC
+		return fmt.Sprintf("%s hears %s %s by %v: %d granted, %d needed", node, vote, answer, nodeText(event.Peer), event.Count, event.Quorum), event.Section, traceRPC
 	case raft.EventAppendAccepted:
 		if event.Count == 0 {
-			return fmt.Sprintf("%s accepts heartbeat from %v: prev %d/t%d matches", node, event.Peer, event.Index, event.LogTerm), event.Section, traceAll
+			return fmt.Sprintf("%s accepts heartbeat from %v: prev %d/t%d matches", node, nodeText(event.Peer), event.Index, event.LogTerm), event.Section, traceAll
 		}
 		return fmt.Sprintf("%s accepts %d %s from %v: prev %d/t%d matches, last index now %d", node, event.Count, map[bool]string{true: "entry", false: "entries"}[event.Count == 1],
-			event.Peer, event.Index, event.LogTerm, event.OtherIndex), event.Section, traceRPC
+			nodeText(event.Peer), event.Index, event.LogTerm, event.OtherIndex), event.Section, traceRPC
 	case raft.EventAppendRejected:
-		return fmt.Sprintf("%s rejects AppendEntries from %v at prev %d/t%d: %s", node, event.Peer, event.Index, event.LogTerm, rejectionReason(event)), event.Section, traceRPC
+		return fmt.Sprintf("%s rejects AppendEntries from %v at prev %d/t%d: %s", node, nodeText(event.Peer), event.Index, event.LogTerm, rejectionReason(event)), event.Section, traceRPC
 	case raft.EventTruncated:
 		return fmt.Sprintf("%s deletes entries %d..%d: entry %d has term %d, the leader's has term %d", node, event.Index, event.OtherIndex,
 			event.Index, event.OtherTerm, event.LogTerm), event.Section, traceRPC
@@ -168,7 +168,7 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 		}
 		return fmt.Sprintf("%s appends %d/t%d: %s", node, event.Index, event.LogTerm, what), event.Section, traceRPC
 	case raft.EventNextIndexLowered:
-		return fmt.Sprintf("%s lowers nextIndex of %v: %d -> %d", node, event.Peer, event.OtherIndex, event.Index), event.Section, traceRPC
+		return fmt.Sprintf("%s lowers nextIndex of %v: %d -> %d", node, nodeText(event.Peer), event.OtherIndex, event.Index), event.Section, traceRPC
 	case raft.EventCommitted:
 		return fmt.Sprintf("%s commit %d -> %d: %s", node, event.OtherIndex, event.Index, commitReason(event.Reason)), event.Section, traceState
 	case raft.EventHeartbeat:
@@ -206,7 +206,7 @@ func (r *renderer) roleReason(event raft.Event) string {
 		return fmt.Sprintf("won the election with %d votes, %d needed", event.Count, event.Quorum)
 	case raft.ReasonLeaderHeard:
 		if event.Peer != raft.None {
-			return fmt.Sprintf("heard AppendEntries from leader %v", event.Peer)
+			return fmt.Sprintf("heard AppendEntries from leader %v", nodeText(event.Peer))
 		}
 	}
 	return roleReasonText(event.Reason)
@@ -236,16 +236,16 @@ func refusalReason(event raft.Event) string {
 		if event.PreVote && event.OtherTerm == event.Term {
 			// A PreVote asks about the term the candidate would start; it
 			// must be above ours (thesis §9.6).
-			return fmt.Sprintf("the term it would start, %d, is not above ours", event.OtherTerm)
+			return fmt.Sprintf("the term it would start, %d, is not above ours", termValue(event.OtherTerm))
 		}
-		return fmt.Sprintf("its term %d is older than ours (%d)", event.OtherTerm, event.Term)
+		return fmt.Sprintf("its term %d is older than ours (%d)", termValue(event.OtherTerm), termValue(event.Term))
 	case raft.ReasonAlreadyVoted:
-		return fmt.Sprintf("already voted for %v", event.VotedFor)
+		return fmt.Sprintf("already voted for %v", nodeText(event.VotedFor))
 	case raft.ReasonLogNotUpToDate:
 		return fmt.Sprintf("its log %d/t%d is behind ours %d/t%d", event.Index, event.LogTerm, event.OtherIndex, event.OtherTerm)
 	case raft.ReasonLeaderRecentlyHeard:
 		if event.VotedFor != raft.None {
-			return fmt.Sprintf("leader %v heard recently", event.VotedFor)
+			return fmt.Sprintf("leader %v heard recently", nodeText(event.VotedFor))
 		}
 		return "a leader was heard recently"
 	case raft.ReasonIsLeader:
@@ -259,9 +259,9 @@ func rejectionReason(event raft.Event) string {
 	case raft.ReasonMissingEntry:
 		return fmt.Sprintf("no entry %d (log ends at %d)", event.Index, event.OtherIndex)
 	case raft.ReasonTermMismatch:
-		return fmt.Sprintf("entry %d has term %d", event.OtherIndex, event.OtherTerm)
+		return fmt.Sprintf("entry %d has term %d", event.OtherIndex, termValue(event.OtherTerm))
 	case raft.ReasonStaleTerm:
-		return fmt.Sprintf("its term %d is older than ours", event.OtherTerm)
+		return fmt.Sprintf("its term %d is older than ours", termValue(event.OtherTerm))
 	}
 	return event.Reason.String()
 }

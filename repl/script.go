@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -45,7 +46,7 @@ func (s *Session) RunScript(in io.Reader, keepGoing bool) Status {
 		}
 	}
 	if err := scanner.Err(); err != nil {
-		s.printf("error: reading the script: %v", err)
+		s.println(errorText(fmt.Sprintf("error: reading the script: %v", err)))
 		return StatusInvalid
 	}
 	return result

@@ -48,6 +48,10 @@ type Options struct {
 	// Progress, when set, keeps the completed lessons in place of
 	// ProgressDir (the browser's localStorage).
 	Progress ProgressKeeper
+	// Width, when set, gives the terminal's width in columns: output lines
+	// are wrapped at spaces to fit it, continuation lines indented under
+	// the text. Nil or 0 leaves lines whole (scripts). See SetWidth.
+	Width func() int
 }
 
 // Status is the outcome of a line, and the exit status of a script.
@@ -101,6 +105,9 @@ type Session struct {
 	folding folder
 	// decisions are the cores' recent events, for why.
 	decisions decisionRing
+
+	// columns is the width set by SetWidth (0: Options.Width).
+	columns atomic.Int64
 
 	// interrupted is set by Interrupt (Ctrl-C); current is the cluster
 	// Interrupt stops, readable without the execution lock.
@@ -248,14 +255,42 @@ func (s *Session) flushFolded() {
 	}
 }
 
-// println writes one line to Out, coloured when asked for.
+// println writes one line to Out: the edge where styled spans become text,
+// wrapped to the terminal's width and coloured when asked for (style.go).
 func (s *Session) println(line string) {
-	if s.options.Color {
-		line = colorize(line)
+	width := s.width()
+	var out strings.Builder
+	for _, one := range strings.Split(line, "\n") {
+		spans, hang := parseLine(one)
+		if hang < 0 {
+			hang = len(one) - len(strings.TrimLeft(one, " ")) + 2
+		}
+		for _, wrapped := range wrapSpans(spans, width, hang) {
+			out.WriteString(ansi(wrapped, s.options.Color))
+			out.WriteByte('\n')
+		}
 	}
 	s.output.Lock()
 	defer s.output.Unlock()
-	_, _ = io.WriteString(s.options.Out, line+"\n")
+	_, _ = io.WriteString(s.options.Out, out.String())
+}
+
+// SetWidth sets the width output is wrapped to, in columns, over
+// Options.Width (the browser sets it from its terminal); 0 goes back to
+// Options.Width.
+func (s *Session) SetWidth(columns int) {
+	s.columns.Store(int64(columns))
+}
+
+// width is the width to wrap output to; 0 means no wrapping.
+func (s *Session) width() int {
+	if columns := s.columns.Load(); columns > 0 {
+		return int(columns)
+	}
+	if s.options.Width != nil {
+		return s.options.Width()
+	}
+	return 0
 }
 
 // printf writes one formatted line.
@@ -283,6 +318,8 @@ func (s *Session) Interrupt() {
 }
 
 func (s *Session) exec(line string) (bool, Status) {
+	// Typed text never carries output's style marks (style.go).
+	line = withoutMarks(line)
 	// An interrupt that arrived between commands is stale.
 	s.interrupted.Store(false)
 	s.cluster.Interrupted()
@@ -309,7 +346,7 @@ func (s *Session) runCommands(line string) Status {
 		status := s.execOne(part)
 		if s.interrupted.Swap(false) {
 			s.cluster.Interrupted()
-			s.println("error: interrupted (the clock stopped at " + formatTime(s.cluster.Now()) + ")")
+			s.println(errorText("error: interrupted (the clock stopped at " + formatTime(s.cluster.Now()) + ")"))
 			s.reportAsynchronous()
 			return StatusFailed
 		}
@@ -369,7 +406,7 @@ func (s *Session) execOne(line string) Status {
 		s.printError(err)
 		return StatusFailed
 	}
-	s.println("error: " + err.Error())
+	s.println(errorText("error: " + err.Error()))
 	return StatusOK
 }
 
@@ -377,10 +414,10 @@ func (s *Session) execOne(line string) Status {
 // line number when a script runs.
 func (s *Session) printError(err error) {
 	if s.lineNumber > 0 {
-		s.printf("error: line %d: %v", s.lineNumber, err)
+		s.println(errorText(fmt.Sprintf("error: line %d: %v", s.lineNumber, err)))
 		return
 	}
-	s.println("error: " + err.Error())
+	s.println(errorText("error: " + err.Error()))
 }
 
 // run finds the command and runs it.
@@ -410,7 +447,7 @@ func (s *Session) reportAsynchronous() {
 			continue
 		}
 		if call.Err != nil {
-			s.printf("error: %s: %v", describeCall(call), call.Err)
+			s.println(errorText(fmt.Sprintf("error: %s: %v", describeCall(call), call.Err)))
 			s.asynchronousFailed = true
 			continue
 		}

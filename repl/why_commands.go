@@ -55,7 +55,7 @@ func (s *Session) lastDecision(match func(raft.Event) bool) (cluster.Record, boo
 // decisionLine renders a decision as its trace line.
 func (s *Session) decisionLine(record cluster.Record) string {
 	text, section, _ := newRenderer(s.cluster.Settings().Tick, s.cluster.Settings().ElectionMin).event(record.Event)
-	line := "  " + formatTime(record.Time) + " " + text
+	line := "  " + formatTime(record.Time) + " " + hangHere + text
 	if section != "" {
 		line += " (" + section + ")"
 	}
@@ -104,7 +104,7 @@ func (s *Session) whyRejected(refuserName, candidateName string) error {
 		return nil
 	}
 	s.println(s.decisionLine(record))
-	s.println("  rule: " + ruleOf(record.Event))
+	s.println("  rule: " + hangHere + ruleOf(record.Event))
 	return nil
 }
 
@@ -161,12 +161,12 @@ func (s *Session) whyTerm(name string) error {
 	s.println(s.decisionLine(record))
 	switch {
 	case record.Event.Kind == raft.EventTermChanged:
-		s.printf("  rule: a server that sees a higher term in any message adopts it at once and becomes a follower (thesis §3.3); %v's message carried term %d",
+		s.printf("  rule: "+hangHere+"a server that sees a higher term in any message adopts it at once and becomes a follower (thesis §3.3); %v's message carried term %d",
 			record.Event.Peer, status.Term)
 	case record.Event.Reason == raft.ReasonRestarted:
-		s.println("  rule: the term is stored on disk before any message depends on it, so a restart finds it again (thesis §3.8)")
+		s.println("  rule: " + hangHere + "the term is stored on disk before any message depends on it, so a restart finds it again (thesis §3.8)")
 	default:
-		s.println("  rule: a server whose election timer fires starts an election: it adds one to its term and votes for itself (thesis §3.4)")
+		s.println("  rule: " + hangHere + "a server whose election timer fires starts an election: it adds one to its term and votes for itself (thesis §3.4)")
 	}
 	return nil
 }
@@ -228,11 +228,11 @@ func (s *Session) whyIndex(index raft.Index) error {
 		if found {
 			s.println(s.decisionLine(record))
 			if record.Event.Index > index {
-				s.printf("  rule: committing entry %d commits every entry before it (Log Matching, thesis §3.5, §3.6.2)", record.Event.Index)
+				s.printf("  rule: "+hangHere+"committing entry %d commits every entry before it (Log Matching, thesis §3.5, §3.6.2)", record.Event.Index)
 			} else if record.Event.Reason == raft.ReasonCountedOld {
 				s.println("  BUG (commit-old-term): an entry of an older term was committed by counting replicas, which thesis Fig. 3.7 shows is unsafe")
 			} else {
-				s.println("  rule: a leader commits an entry of its own term once a majority stores it (thesis §3.6.2)")
+				s.println("  rule: " + hangHere + "a leader commits an entry of its own term once a majority stores it (thesis §3.6.2)")
 			}
 		}
 		return nil
@@ -240,7 +240,7 @@ func (s *Session) whyIndex(index raft.Index) error {
 	s.printf("  %s is not committed: %s", what, stored)
 	switch {
 	case len(holders) >= quorum && entry.Term != leader.Term:
-		s.printf("  rule: a leader counts replicas only for entries of its own term (%d); this entry is from term %d, and commits when an entry of term %d after it does (thesis §3.6.2, Fig. 3.7)",
+		s.printf("  rule: "+hangHere+"a leader counts replicas only for entries of its own term (%d); this entry is from term %d, and commits when an entry of term %d after it does (thesis §3.6.2, Fig. 3.7)",
 			leader.Term, entry.Term, leader.Term)
 	case len(missing) > 0:
 		s.printf("  waiting for: %s (down, cut off, or still catching up)", strings.Join(missing, ", "))

@@ -64,7 +64,8 @@ func runLessonCommand(flags *lessonFlags, args []string, streams streams) error 
 	if err != nil {
 		return err
 	}
-	options := repl.Options{Color: color, Out: streams.Out, ProgressDir: term.DefaultStateDirectory(), QuitAfterLesson: true}
+	options := repl.Options{Color: color, Out: streams.Out, ProgressDir: term.DefaultStateDirectory(), QuitAfterLesson: true,
+		Width: terminalWidth(streams.Out)}
 	if len(args) == 0 {
 		if flags.auto {
 			return usageErrorf("--auto needs a lesson NAME")

@@ -57,3 +57,42 @@ func TestInteractiveTerminalTextAndEnterTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestInteractiveTerminalWrapsAtWordBoundaries: in an 80-column terminal,
+// long trace lines and help wrap at spaces, continuation lines indented
+// under the text, instead of the terminal cutting words at column 80.
+func TestInteractiveTerminalWrapsAtWordBoundaries(t *testing.T) {
+	p := startPane(t)
+	p.tmux("resize-window", "-t", "raftctl", "-x", "80", "-y", "40")
+	p.startRepl("--color=never")
+	p.keys("kill n1", "Enter")
+	screen := p.waitFor("an election timer's trace line", func(screen string) bool {
+		return strings.Contains(screen, "no leader heard for") && promptShows("")(screen)
+	})
+	lines := strings.Split(screen, "\n")
+	wrapped := false
+	for i, line := range lines[:len(lines)-1] {
+		if strings.Contains(line, "no leader heard for") {
+			next := lines[i+1]
+			wrapped = strings.HasPrefix(next, strings.Repeat(" ", 9)) && next[9] != ' '
+			if !wrapped {
+				t.Errorf("the trace line does not go on under its text:\n%q\n%q", line, next)
+			}
+		}
+	}
+	if !wrapped {
+		t.Errorf("the trace line was not wrapped at 80 columns:\n%s", screen)
+	}
+	p.keys("help", "Enter")
+	p.waitFor("help's last line", func(screen string) bool {
+		return strings.Contains(screen, "help COMMAND tells more") && promptShows("")(screen)
+	})
+	// From raftctl's first line on: the shell's own line above may wrap.
+	_, output, _ := strings.Cut(p.scrollback(), "\nraftctl: a cluster")
+	all := strings.Split(output, "\n")
+	for i, line := range all[:len(all)-1] {
+		if len([]rune(line)) >= 80 && !strings.HasPrefix(all[i+1], " ") {
+			t.Errorf("a line cut at column 80 by the terminal, mid-word:\n%q\n%q", line, all[i+1])
+		}
+	}
+}

@@ -83,9 +83,11 @@ func runRepl(flags *replFlags, streams streams) error {
 		isTerminal(streams.In) && isTerminal(streams.Out) && hasSize(streams.Out)
 	var output io.Writer = streams.Out
 	var terminalOutput *term.Output
+	var width func() int
 	if interactive {
 		terminalOutput = term.NewOutput(streams.Out)
 		output = terminalOutput
+		width = terminalWidth(streams.Out)
 	}
 	// Live pacing on a terminal; a script is paced by its commands, so the
 	// same seed replays byte for byte.
@@ -95,7 +97,7 @@ func runRepl(flags *replFlags, streams streams) error {
 	}
 	session, err := repl.NewSession(repl.Options{
 		Nodes: flags.nodes, Seed: flags.seed, Settings: settings, Color: color, Out: output,
-		DataDir: flags.dataDir, LiveSpeed: liveSpeed,
+		DataDir: flags.dataDir, LiveSpeed: liveSpeed, Width: width,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot start the cluster: %w", err)

@@ -35,3 +35,20 @@ func hasSize(stream any) bool {
 	columns, rows, err := term.GetSize(int(file.Fd()))
 	return err == nil && columns > 0 && rows > 0
 }
+
+// terminalWidth reads the width of the terminal on stream each time it is
+// called (the window may be resized), for repl.Options.Width; nil when
+// stream is not a terminal: scripts and pipes get whole lines.
+func terminalWidth(stream any) func() int {
+	file, ok := stream.(*os.File)
+	if !ok || !term.IsTerminal(int(file.Fd())) {
+		return nil
+	}
+	return func() int {
+		columns, _, err := term.GetSize(int(file.Fd()))
+		if err != nil {
+			return 0
+		}
+		return columns
+	}
+}
