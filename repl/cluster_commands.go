@@ -89,7 +89,7 @@ func runCluster(s *Session, arguments []string) error {
 	if err := s.replaceCluster(nodes, seed, settings); err != nil {
 		return err
 	}
-	s.printf("cluster of %d nodes (%s), seed %d", nodes, s.nodeNames(), seed)
+	s.printf("cluster of %d nodes (%s), seed %d%s", nodes, s.nodeNames(), seed, s.pausedNote())
 	return nil
 }
 
@@ -100,12 +100,29 @@ func runReset(s *Session, arguments []string) error {
 	if err := s.replaceCluster(s.options.Nodes, s.options.Seed, s.options.Settings); err != nil {
 		return err
 	}
+	// Starting over includes the pacing the session started with.
+	if on, _, _ := s.cluster.Live(); on {
+		if err := s.cluster.SetSpeed(s.options.LiveSpeed); err != nil {
+			return err
+		}
+		if err := s.cluster.Resume(); err != nil {
+			return err
+		}
+	}
 	s.rendering.Lock()
 	s.level = traceState
 	s.events = eventRing{}
 	s.rendering.Unlock()
-	s.printf("reset: cluster of %d nodes (%s), seed %d", s.options.Nodes, s.nodeNames(), s.options.Seed)
+	s.printf("reset: cluster of %d nodes (%s), seed %d%s", s.options.Nodes, s.nodeNames(), s.options.Seed, s.pausedNote())
 	return nil
+}
+
+// pausedNote tells, after a new cluster, that its clock stays paused.
+func (s *Session) pausedNote() string {
+	if _, _, paused := s.cluster.Live(); paused {
+		return "; the clock stays paused (resume goes on)"
+	}
+	return ""
 }
 
 // printTable writes rows aligned in columns, two spaces apart; cells may
@@ -179,9 +196,20 @@ func (s *Session) printDetail(status cluster.NodeStatus) {
 		s.printf("  %v is down: term, vote and log come from its storage", status.ID)
 		return
 	}
-	tick := s.cluster.Settings().Tick
-	s.printf("  election timer: %d of %d ticks (%v of %v)", status.ElectionElapsed, status.ElectionTimeout,
-		tick*time.Duration(status.ElectionElapsed), tick*time.Duration(status.ElectionTimeout))
+	settings := s.cluster.Settings()
+	tick := settings.Tick
+	if status.Role != raft.Leader {
+		s.printf("  election timer: %d of %d ticks (%v of %v)", status.ElectionElapsed, status.ElectionTimeout,
+			tick*time.Duration(status.ElectionElapsed), tick*time.Duration(status.ElectionTimeout))
+	} else {
+		// A leader has no election to time out: its timer paces heartbeats
+		// and, with CheckQuorum, the check that a majority still answers.
+		line := fmt.Sprintf("  no election timer: a leader sends heartbeats every %v (thesis §3.4)", settings.Heartbeat)
+		if settings.CheckQuorum {
+			line += fmt.Sprintf("; CheckQuorum looks for a majority every %v (thesis §6.2)", tick*time.Duration(status.ElectionTimeout))
+		}
+		s.println(line)
+	}
 	if status.Role != raft.Leader {
 		return
 	}
@@ -237,11 +265,26 @@ func runLog(s *Session, arguments []string) error {
 		rows = append(rows, row)
 	}
 	if longest == 0 {
-		s.println("  every log is empty")
+		s.println("  " + emptyLogs(ids, s.cluster.Size()))
 		return nil
 	}
 	s.printTable(rows)
 	return nil
+}
+
+// emptyLogs says which logs are empty when all the logs shown are.
+func emptyLogs(ids []raft.NodeID, size int) string {
+	switch {
+	case len(ids) == size && size > 1:
+		return "every log is empty"
+	case len(ids) == 1:
+		return nodeText(ids[0]) + "'s log is empty"
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = nodeText(id)
+	}
+	return "the logs of " + strings.Join(names, " ") + " are empty"
 }
 
 // logsDiverge reports whether two logs hold different terms at index.

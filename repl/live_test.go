@@ -81,6 +81,17 @@ func TestLivePacingControls(t *testing.T) {
 	if on, _, _ := session.cluster.Live(); !on {
 		t.Fatal("a new cluster is not paced live")
 	}
+	// A new cluster keeps a paused clock paused, and its speed.
+	run("speed 2", "speed 2")
+	run("pause", "paused at")
+	run("cluster 3", "cluster of 3 nodes (n1 n2 n3), seed 1; the clock stays paused (resume goes on)")
+	if on, speed, paused := session.cluster.Live(); !on || speed != 2 || !paused {
+		t.Fatalf("after cluster 3 on a paused clock: live %v, speed %g, paused %v; want live at 2, paused", on, speed, paused)
+	}
+	run("reset", "reset: cluster of 3 nodes")
+	if on, speed, paused := session.cluster.Live(); !on || speed != 50 || paused {
+		t.Fatalf("after reset: live %v, speed %g, paused %v; want live at 50, running", on, speed, paused)
+	}
 
 	if _, status := session.Exec("speed 0"); status != StatusInvalid {
 		t.Fatalf("speed 0: status %d, want invalid", status)

@@ -190,6 +190,14 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	if err != nil {
 		return err
 	}
+	// A new cluster keeps the pacing the learner chose: the same speed,
+	// and a paused clock stays paused.
+	speed, paused := s.options.LiveSpeed, false
+	if s.cluster != nil {
+		if on, liveSpeed, livePaused := s.cluster.Live(); on {
+			speed, paused = liveSpeed, livePaused
+		}
+	}
 	if s.stopLive != nil {
 		s.stopLive()
 		s.stopLive = nil
@@ -207,8 +215,13 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	s.rendering.Unlock()
 	s.unsubscribe = local.Subscribe(s.onRecord)
 	if s.options.LiveSpeed > 0 {
-		if s.stopLive, err = local.StartLive(s.options.LiveSpeed); err != nil {
+		if s.stopLive, err = local.StartLive(speed); err != nil {
 			return err
+		}
+		if paused {
+			if err := local.Pause(); err != nil {
+				return err
+			}
 		}
 	}
 	s.completion.Lock()

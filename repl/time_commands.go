@@ -2,18 +2,21 @@ package repl
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"raftctl/cluster"
+	"raftctl/raft"
 )
 
 // describeLiveError explains the live-pacing commands in a script.
 func describeLiveError(command string, err error) error {
 	if errors.Is(err, cluster.ErrNotLive) {
-		return errors.New(command + " needs live pacing (the interactive terminal); here time moves only with tick, sleep, wait, stabilize and client commands")
+		return errors.New(command + " needs live pacing, and this cluster is paced by commands (a script, a lesson, or raftctl repl --speed 0): " +
+			"time moves only with tick, sleep, wait, stabilize and client commands")
 	}
 	return err
 }
@@ -127,6 +130,9 @@ func runCampaign(s *Session, arguments []string) error {
 	id, err := s.parseNode(arguments[0])
 	if err != nil {
 		return err
+	}
+	if status := s.cluster.Status()[id-1]; status.Up && status.Role == raft.Leader {
+		return fmt.Errorf("%v is the leader of term %d already: campaign fires an election timer, and a leader runs none", id, status.Term)
 	}
 	if err := s.cluster.Campaign(id); err != nil {
 		return describeNodeError(err)
