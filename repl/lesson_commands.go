@@ -47,6 +47,9 @@ func runLesson(s *Session, arguments []string) error {
 	if s.options.DataDir != "" {
 		return fmt.Errorf("lessons build their own clusters; start raftctl repl without --data to take one")
 	}
+	if err := s.enterLessonCluster(); err != nil {
+		return err
+	}
 	s.lesson = lessons.Start(lesson, lessonConsole{s}, sessionWriter{s})
 	s.finishLesson()
 	return nil
@@ -102,6 +105,9 @@ func (s *Session) finishLesson() {
 		s.markCompleted(s.lesson.Lesson().Name)
 	}
 	s.lesson = nil
+	if !s.options.QuitAfterLesson {
+		s.leaveLessonCluster()
+	}
 	if s.options.QuitAfterLesson {
 		s.quitting = true
 	}

@@ -127,6 +127,9 @@ type Session struct {
 	recording recording
 	// lesson is the running lesson: lines go to it (lesson_commands.go).
 	lesson *lessons.Runner
+	// learner is the learner's own cluster, kept aside while a lesson runs
+	// on clusters of its own (lesson_cluster.go).
+	learner *learnerCluster
 	// maximumAdvance bounds tick, sleep and wait timeouts.
 	maximumAdvance time.Duration
 	quitting       bool
@@ -155,22 +158,15 @@ func NewSession(options Options) (*Session, error) {
 	return s, nil
 }
 
-// Close stops live pacing and the session's subscription to the cluster.
+// Close stops live pacing and the session's subscription to the cluster,
+// and closes it (and the learner's, while a lesson runs).
 func (s *Session) Close() error {
-	if s.stopLive != nil {
-		s.stopLive()
-		s.stopLive = nil
+	if s.learner != nil {
+		lessonErr := s.closeCluster()
+		s.restoreLearnerCluster()
+		return errors.Join(lessonErr, s.closeCluster())
 	}
-	if s.unsubscribe != nil {
-		s.unsubscribe()
-		s.unsubscribe = nil
-	}
-	if s.cluster != nil {
-		err := s.cluster.Close()
-		s.cluster = nil
-		return err
-	}
-	return nil
+	return s.closeCluster()
 }
 
 // replaceCluster builds a new cluster and starts rendering its records.
@@ -178,6 +174,9 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	var local *cluster.Local
 	var err error
 	switch {
+	case s.learner != nil:
+		// A lesson's cluster: in memory, whatever keeps the learner's.
+		local, err = cluster.New(nodes, seed, settings)
 	case s.options.OpenCluster != nil:
 		local, err = s.options.OpenCluster(nodes, seed, settings, s.cluster == nil)
 	case s.options.DataDir == "":
@@ -214,7 +213,7 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	s.folding = folder{}
 	s.rendering.Unlock()
 	s.unsubscribe = local.Subscribe(s.onRecord)
-	if s.options.LiveSpeed > 0 {
+	if s.options.LiveSpeed > 0 && s.learner == nil {
 		if s.stopLive, err = local.StartLive(speed); err != nil {
 			return err
 		}
@@ -342,13 +341,18 @@ func (s *Session) exec(line string) (bool, Status) {
 	defer release()
 	started := s.cluster.Now()
 	status := StatusOK
-	if s.lesson != nil {
+	lessonLine := s.lesson != nil
+	if lessonLine {
 		s.inLesson(line)
 	} else {
 		status = s.runCommands(line)
 	}
 	s.flushFolded()
-	s.recordLine(line, started, status)
+	// A lesson's lines ran on its own clusters: the learner's recording
+	// does not replay them.
+	if !lessonLine && s.lesson == nil {
+		s.recordLine(line, started, status)
+	}
 	return s.quitting, status
 }
 
