@@ -42,30 +42,98 @@ type Runner struct {
 	problems []error
 	// inSetup is set while the setup lines run, to name them in problems.
 	inSetup bool
+
+	// saved is the step (0-based) the learner reached last time, offered
+	// by `continue` while on the first step; 0 offers nothing.
+	saved int
+	// onStep is told each step shown (0-based), and len(Steps) once the
+	// lesson is complete, to keep the learner's place.
+	onStep func(step int)
+}
+
+// Place is where a lesson starts and how it keeps the learner's place.
+type Place struct {
+	// From is the step to start at, 1-based; 0 or 1 is the beginning.
+	From int
+	// Saved is the step (1-based) the learner reached last time; above 1,
+	// the first step offers to go on from there.
+	Saved int
+	// OnStep, when set, is told the step (1-based) each time one is shown,
+	// and 0 once the lesson is complete.
+	OnStep func(step int)
 }
 
 // Start prints the lesson's introduction, runs its setup lines and shows
 // the first step.
 func Start(lesson *Lesson, console Console, out io.Writer) *Runner {
-	return start(lesson, console, out, false)
+	return StartAt(lesson, console, out, Place{})
+}
+
+// StartAt is Start at a place: from a step (the steps before it are
+// replayed with their expected answers and commands), offering the step
+// reached last time, and reporting each step shown.
+func StartAt(lesson *Lesson, console Console, out io.Writer, place Place) *Runner {
+	r := newRunner(lesson, console, out, false)
+	r.onStep = place.OnStep
+	if place.Saved > 1 && place.Saved <= len(lesson.Steps) && place.From <= 1 {
+		r.saved = place.Saved - 1
+	}
+	r.introduce()
+	if place.From > 1 && place.From <= len(lesson.Steps) {
+		r.rebuild(place.From - 1)
+		return r
+	}
+	r.begin()
+	return r
 }
 
 func start(lesson *Lesson, console Console, out io.Writer, auto bool) *Runner {
+	r := newRunner(lesson, console, out, auto)
+	r.introduce()
+	r.begin()
+	return r
+}
+
+func newRunner(lesson *Lesson, console Console, out io.Writer, auto bool) *Runner {
 	if out == nil {
 		out = io.Discard
 	}
-	r := &Runner{lesson: lesson, console: console, out: out, auto: auto, results: map[int]bool{}}
-	r.printf("Lesson %s: %s (thesis %s)\n", lesson.Name, lesson.Title, SectionTitle(lesson.Section))
-	r.paragraph(lesson.Summary)
+	return &Runner{lesson: lesson, console: console, out: out, auto: auto, results: map[int]bool{}}
+}
+
+// introduce prints the lesson's title, summary and the words that steer it.
+func (r *Runner) introduce() {
+	r.printf("Lesson %s: %s (thesis %s)\n", r.lesson.Name, r.lesson.Title, SectionTitle(r.lesson.Section))
+	r.paragraph(r.lesson.Summary)
 	r.paragraph("Press Enter to go on. hint, skip, back, restart and quit steer the lesson; any other line runs on the cluster.")
+	if extensions := chapterThreeExtensions(r.lesson); extensions != "" {
+		r.paragraph(extensions)
+	}
+}
+
+// begin sets the cluster up and shows the first step.
+func (r *Runner) begin() {
 	r.printf("\nSetting up the cluster:\n")
 	r.setup()
-	if len(lesson.Steps) == 0 {
+	if len(r.lesson.Steps) == 0 {
 		r.finish()
-		return r
+		return
+	}
+	if r.saved > 0 {
+		r.paragraph(fmt.Sprintf("Last time you reached step %d/%d: type continue to go on from there.", r.saved+1, len(r.lesson.Steps)))
 	}
 	r.show()
-	return r
+}
+
+// Leave ends the lesson where the learner is (quit, Ctrl-D), saying where
+// that is and how to come back to it.
+func (r *Runner) Leave() {
+	if r.done {
+		return
+	}
+	r.printf("Left lesson %s at step %d/%d; starting it again offers to continue from there.\n",
+		r.lesson.Name, r.index+1, len(r.lesson.Steps))
+	r.done = true
 }
 
 // Done reports whether the lesson is over: finished or quit.
@@ -105,8 +173,7 @@ func (r *Runner) Input(line string) (done bool) {
 	line = strings.TrimSpace(line)
 	switch strings.ToLower(line) {
 	case "quit", "exit":
-		r.printf("Left lesson %s at step %d/%d.\n", r.lesson.Name, r.index+1, len(r.lesson.Steps))
-		r.done = true
+		r.Leave()
 		return true
 	case "hint":
 		r.hint()
@@ -125,6 +192,13 @@ func (r *Runner) Input(line string) (done bool) {
 		r.results = map[int]bool{}
 		r.rebuild(0)
 		return false
+	case "continue":
+		if r.saved > 0 && r.index == 0 {
+			target := r.saved
+			r.saved = 0
+			r.rebuild(target)
+			return false
+		}
 	case "help", "?":
 		r.help()
 		return false
@@ -297,6 +371,9 @@ func (r *Runner) advance() {
 
 // show prints the current step and, on a narrative step, runs its lines.
 func (r *Runner) show() {
+	if r.onStep != nil {
+		r.onStep(r.index + 1)
+	}
 	step := &r.lesson.Steps[r.index]
 	heading := fmt.Sprintf("step %d/%d", r.index+1, len(r.lesson.Steps))
 	if step.Title != "" {
@@ -325,6 +402,9 @@ func (r *Runner) show() {
 
 func (r *Runner) finish() {
 	r.done, r.completed = true, true
+	if r.onStep != nil {
+		r.onStep(0)
+	}
 	r.printf("\nRecap: %s (thesis %s)\n", r.lesson.Title, SectionTitle(r.lesson.Section))
 	for _, text := range r.lesson.Recap {
 		r.printf("%s\n", wrap(text, "  "))

@@ -15,7 +15,7 @@ import (
 const demoLesson = `
 lesson: demo
 title: A demo
-section: §3.4
+section: §9.6
 summary: A lesson for the runner tests.
 setup: cluster 3
 
@@ -133,7 +133,7 @@ func mustContain(t *testing.T, text string, wants ...string) {
 
 func TestStartRunsSetupAndShowsFirstStep(t *testing.T) {
 	runner, console, since := startDemo(t)
-	mustContain(t, since(), "Lesson demo: A demo (thesis §3.4 Leader election)", "> cluster 3", "[ran cluster 3]",
+	mustContain(t, since(), "Lesson demo: A demo (thesis §9.6 Preventing disruptions when a server rejoins the cluster)", "> cluster 3", "[ran cluster 3]",
 		"step 1/4: Intro", "Hello (thesis §3.4).", "[ran status]", "(Enter to go on)")
 	if got := runner.Prompt(); got != "demo 1/4> " {
 		t.Errorf("prompt %q, want %q", got, "demo 1/4> ")
@@ -326,7 +326,7 @@ func TestQuit(t *testing.T) {
 	if done := runner.Input("quit"); !done {
 		t.Error("quit should end the lesson")
 	}
-	mustContain(t, since(), "Left lesson demo at step 2/4.")
+	mustContain(t, since(), "Left lesson demo at step 2/4; starting it again offers to continue from there.")
 	if !runner.Done() || runner.Completed() {
 		t.Errorf("done %v, completed %v: want true, false", runner.Done(), runner.Completed())
 	}

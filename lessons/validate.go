@@ -43,6 +43,9 @@ func (l *Lesson) Validate() error {
 	if len(l.Steps) == 0 {
 		add("no steps")
 	}
+	if missing := missingSwitches(l); len(missing) > 0 {
+		add("a chapter-3 lesson names every extension in its cluster line (basic Raft is thesis Fig. 3.1); missing: %s", strings.Join(missing, ", "))
+	}
 	if len(l.Recap) == 0 {
 		add("missing recap")
 	}

@@ -61,7 +61,7 @@ const validLesson = `lesson: sample
 title: Sample
 section: §3.4
 summary: A sample.
-setup: cluster 3
+setup: cluster 3 prevote=off checkquorum=off noop=off hint=off inflight=1
 
 --- narrative
 Text citing (thesis §3.4) and (thesis Fig. 3.7).
@@ -113,7 +113,8 @@ func TestValidateCatchesMistakes(t *testing.T) {
 		{"one choice only", "b) two\n", "", "at least two choices"},
 		{"bad name", "lesson: sample", "lesson: Sample Lesson", "lesson name"},
 		{"no recap", "--- recap\nDone.\n", "", "missing recap"},
-		{"no setup", "setup: cluster 3\n", "", "missing setup"},
+		{"no setup", "setup: cluster 3 prevote=off checkquorum=off noop=off hint=off inflight=1\n", "", "missing setup"},
+		{"chapter 3 leaves an extension to the defaults", " hint=off inflight=1\n", "\n", "missing: hint, inflight"},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

@@ -50,7 +50,7 @@ func TestLessonModeInAScript(t *testing.T) {
 		t.Fatalf("status %d\n%s", status, out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"step 2/7", "Right: b)", "Left lesson prevote at step 3/7.", "> status\n  node  role"} {
+	for _, want := range []string{"step 2/7", "Right: b)", "Left lesson prevote at step 3/7; starting it again offers to continue from there.", "> status\n  node  role"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the transcript lacks %q", want)
 		}
