@@ -80,7 +80,7 @@ func StartAt(lesson *Lesson, console Console, out io.Writer, place Place) *Runne
 	}
 	r.introduce()
 	if place.From > 1 && place.From <= len(lesson.Steps) {
-		r.rebuild(place.From - 1)
+		r.rebuildSaying(place.From-1, "Starting at")
 		return r
 	}
 	r.begin()
@@ -196,7 +196,7 @@ func (r *Runner) Input(line string) (done bool) {
 		if r.saved > 0 && r.index == 0 {
 			target := r.saved
 			r.saved = 0
-			r.rebuild(target)
+			r.rebuildSaying(target, "Going on at")
 			return false
 		}
 	case "help", "?":
@@ -332,10 +332,16 @@ func (r *Runner) skip() {
 // rebuild sets the cluster up again and replays the steps before target,
 // with their expected answers and commands, then shows target.
 func (r *Runner) rebuild(target int) {
+	r.rebuildSaying(target, "Going back to")
+}
+
+// rebuildSaying is rebuild, with the verb of its heading: going back to a
+// step, or going on at one (continue, a start at a step).
+func (r *Runner) rebuildSaying(target int, going string) {
 	if target == 0 {
 		r.printf("\nStarting lesson %s again:\n", r.lesson.Name)
 	} else {
-		r.printf("\nGoing back to step %d/%d: setting the cluster up as it was then:\n", target+1, len(r.lesson.Steps))
+		r.printf("\n%s step %d/%d: setting the cluster up as the steps before it leave it:\n", going, target+1, len(r.lesson.Steps))
 	}
 	r.setup()
 	for i := 0; i < target; i++ {

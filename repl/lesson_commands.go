@@ -3,6 +3,7 @@ package repl
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"raftctl/lessons"
@@ -14,11 +15,12 @@ import (
 
 func lessonCommands() []Command {
 	return []Command{{
-		Name: "lesson", Usage: "lesson [NAME]", Group: groupObservation, Section: "§3.2",
-		Summary: "Without NAME, list the guided lessons; with NAME, start one on a fresh cluster " +
-			"(then type answers, commands, hint, skip, back, restart or quit).",
+		Name: "lesson", Usage: "lesson [NAME [STEP]]", Group: groupObservation, Section: "§3.2",
+		Summary: "Without NAME, list the guided lessons; with NAME, start one on clusters of its own, " +
+			"from STEP if given (then type answers, commands, hint, skip, back, restart or quit; " +
+			"your cluster comes back when the lesson ends).",
 		Example:   "lesson prevote",
-		Arguments: []Argument{{Kind: ArgumentWords, Words: lessonNames()}},
+		Arguments: []Argument{{Kind: ArgumentWords, Words: lessonNames()}, {Kind: ArgumentFree}},
 		Run:       runLesson,
 	}}
 }
@@ -36,7 +38,7 @@ func runLesson(s *Session, arguments []string) error {
 	case 0:
 		s.printLessons()
 		return nil
-	case 1:
+	case 1, 2:
 	default:
 		return usageError("lesson")
 	}
@@ -44,13 +46,25 @@ func runLesson(s *Session, arguments []string) error {
 	if err != nil {
 		return invalid("%v", err)
 	}
+	from := 0
+	if len(arguments) == 2 {
+		from, err = strconv.Atoi(arguments[1])
+		if err != nil || from < 1 || from > len(lesson.Steps) {
+			return invalid("lesson %s %s: want a step from 1 to %d, e.g. lesson %s 2", lesson.Name, arguments[1], len(lesson.Steps), lesson.Name)
+		}
+	}
 	if s.options.DataDir != "" {
 		return fmt.Errorf("lessons build their own clusters; start raftctl repl without --data to take one")
 	}
 	if err := s.enterLessonCluster(); err != nil {
 		return err
 	}
-	s.lesson = lessons.Start(lesson, lessonConsole{s}, sessionWriter{s})
+	name := lesson.Name
+	s.lesson = lessons.StartAt(lesson, lessonConsole{s}, sessionWriter{s}, lessons.Place{
+		From:   from,
+		Saved:  s.lessonStep(name),
+		OnStep: func(step int) { s.saveLessonStep(name, step) },
+	})
 	s.finishLesson()
 	return nil
 }
@@ -87,6 +101,27 @@ func (s *Session) lessonProgress() lessons.Progress {
 		s.println("warning: " + err.Error())
 	}
 	return progress
+}
+
+// InLesson reports whether a lesson runs: lines go to it.
+func (s *Session) InLesson() bool {
+	s.execution.Lock()
+	defer s.execution.Unlock()
+	return s.lesson != nil
+}
+
+// LeaveLesson ends the running lesson where the learner is, as quit does
+// (Ctrl-D in the terminal): it says where the learner left off, keeps the
+// place, and gives the learner's cluster back. Without a lesson it does
+// nothing.
+func (s *Session) LeaveLesson() {
+	s.execution.Lock()
+	defer s.execution.Unlock()
+	if s.lesson == nil {
+		return
+	}
+	s.lesson.Leave()
+	s.finishLesson()
 }
 
 // inLesson passes a line to the running lesson.

@@ -130,6 +130,11 @@ type Session struct {
 	// learner is the learner's own cluster, kept aside while a lesson runs
 	// on clusters of its own (lesson_cluster.go).
 	learner *learnerCluster
+	// steps are the steps reached in unfinished lessons, kept in memory
+	// when nothing else keeps them (progress.go); stepWarned keeps a
+	// failing store to one warning.
+	steps      map[string]int
+	stepWarned bool
 	// maximumAdvance bounds tick, sleep and wait timeouts.
 	maximumAdvance time.Duration
 	quitting       bool

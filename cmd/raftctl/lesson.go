@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ import (
 type lessonFlags struct {
 	auto  bool
 	color string
+	from  int
 }
 
 func newLessonCommand(streams streams) *cobra.Command {
@@ -27,7 +29,8 @@ func newLessonCommand(streams streams) *cobra.Command {
 you completed (kept in $XDG_STATE_HOME/raftctl). With NAME, play one: short
 explanations, predictions to answer before the cluster shows the answer, and
 commands to type whose effect is checked. Besides answers and commands, type
-hint, skip, back, restart or quit.
+hint, skip, back, restart or quit. The step you reach is kept: starting
+the lesson again offers to continue there; --from N starts at step N.
 
 With --auto the lesson plays itself with the expected answers and checks
 every expectation: exit status 0 when the lesson holds, 1 with the step that
@@ -35,6 +38,7 @@ failed. When stdin is not a terminal, its lines are the learner's (a blank
 line is Enter).`,
 		Example: `  raftctl lesson
   raftctl lesson prevote
+  raftctl lesson prevote --from 4
   raftctl lesson figure8 --auto`,
 		Args: func(command *cobra.Command, args []string) error {
 			if err := cobra.MaximumNArgs(1)(command, args); err != nil {
@@ -55,6 +59,7 @@ line is Enter).`,
 	}
 	set := command.Flags()
 	set.BoolVar(&flags.auto, "auto", false, "play the lesson by itself and check every expectation")
+	set.IntVar(&flags.from, "from", 0, "start at step `N` (the steps before it are played for you)")
 	set.StringVar(&flags.color, "color", "auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	return command
 }
@@ -99,7 +104,11 @@ func runLessonCommand(flags *lessonFlags, args []string, streams streams) error 
 		return err
 	}
 	defer session.Close()
-	if quit, status := session.Exec("lesson " + args[0]); quit || status != repl.StatusOK {
+	start := "lesson " + args[0]
+	if flags.from > 0 {
+		start += " " + strconv.Itoa(flags.from)
+	}
+	if quit, status := session.Exec(start); quit || status != repl.StatusOK {
 		return &exitStatusError{status: int(status)}
 	}
 	if interactive {

@@ -96,7 +96,13 @@ func Run(session *repl.Session, options Options) error {
 	for {
 		select {
 		case err := <-finished:
-			return restoreAndRelease(stdin, saved, loop, err)
+			err = restoreAndRelease(stdin, saved, loop, err)
+			if err == nil && !loop.quit {
+				// Ctrl-D: a lesson says where the learner left off, as
+				// after quit.
+				session.LeaveLesson()
+			}
+			return err
 		case received := <-signals:
 			if received == syscall.SIGINT && !loop.executing.TryLock() {
 				// Ctrl-C while a command runs (go-prompt has put the
