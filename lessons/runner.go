@@ -43,6 +43,10 @@ type Runner struct {
 	// inSetup is set while the setup lines run, to name them in problems.
 	inSetup bool
 
+	// explored is set when the learner ran a line of their own on the
+	// current step: a surprise from the cluster is then explained by it.
+	explored bool
+
 	// saved is the step (0-based) the learner reached last time, offered
 	// by `continue` while on the first step; 0 offers nothing.
 	saved int
@@ -105,7 +109,7 @@ func newRunner(lesson *Lesson, console Console, out io.Writer, auto bool) *Runne
 func (r *Runner) introduce() {
 	r.printf("Lesson %s: %s (thesis %s)\n", r.lesson.Name, r.lesson.Title, SectionTitle(r.lesson.Section))
 	r.paragraph(r.lesson.Summary)
-	r.paragraph("Press Enter to go on. hint, skip, back, restart and quit steer the lesson; any other line runs on the cluster.")
+	r.paragraph("Press Enter to go on. hint, skip, again, back, restart and quit steer the lesson; any other line runs on the cluster.")
 	if extensions := chapterThreeExtensions(r.lesson); extensions != "" {
 		r.paragraph(extensions)
 	}
@@ -192,6 +196,9 @@ func (r *Runner) Input(line string) (done bool) {
 		r.results = map[int]bool{}
 		r.rebuild(0)
 		return false
+	case "again":
+		r.rebuildSaying(r.index, "Again at")
+		return false
 	case "continue":
 		if r.saved > 0 && r.index == 0 {
 			target := r.saved
@@ -210,6 +217,7 @@ func (r *Runner) Input(line string) (done bool) {
 			r.advance()
 			return r.done
 		}
+		r.explored = true
 		r.console.Run(line)
 	case Predict:
 		if line == "" {
@@ -224,10 +232,11 @@ func (r *Runner) Input(line string) (done bool) {
 			r.grade(step, answer)
 			return r.done
 		}
+		r.explored = true
 		r.console.Run(line)
 	case Try:
 		if line == "" {
-			r.paragraph(typeRequest(step.Commands[r.next:]))
+			r.paragraph(r.waitingFor(step))
 			return false
 		}
 		r.try(step, line)
@@ -247,6 +256,9 @@ func (r *Runner) try(step *Step, line string) {
 	if ok && typed >= r.next {
 		r.next = typed + 1
 	}
+	if typed < 0 {
+		r.explored = true
+	}
 	holds, condition, found, err := r.holdsAll(step.Expect)
 	switch {
 	case err != nil:
@@ -261,12 +273,25 @@ func (r *Runner) try(step *Step, line string) {
 	case typed >= 0 && !ok:
 		r.paragraph("That did not work (see the error above). " + steering)
 	case typed >= 0:
-		r.paragraph("Good. " + typeRequest(step.Commands[typed+1:]))
+		r.paragraph("Good. " + r.waitingFor(step))
+	default:
+		// A line of the learner's own: it ran; say what the step waits for.
+		r.paragraph("That ran on the cluster. This step still waits: " + r.waitingFor(step))
 	}
 }
 
+// waitingFor says what a try step waits for: the commands not typed yet,
+// or, once all were typed, the condition that does not hold yet.
+func (r *Runner) waitingFor(step *Step) string {
+	if r.next < len(step.Commands) {
+		return typeRequest(step.Commands[r.next:])
+	}
+	_, condition, found, _ := r.holdsAll(step.Expect)
+	return fmt.Sprintf("you typed its commands, but it expects %s and found %s. %s", condition, found, steering)
+}
+
 // steering reminds a learner who is stuck of the lesson words.
-const steering = "hint gives a hint; back or restart sets the cluster up again; skip moves on."
+const steering = "again sets the cluster up as this step began (back: the step before, restart: the beginning); hint gives a hint; skip moves on."
 
 // grade answers a prediction: right or wrong, the explanation, then the
 // run lines that show it on the cluster.
@@ -287,6 +312,8 @@ func (r *Runner) reveal(step *Step) {
 	r.runLines(step.Run)
 	if holds, condition, found, err := r.holdsAll(step.Expect); err != nil {
 		r.problem("expect %s: %v", condition, err)
+	} else if !holds && r.explored && !r.auto {
+		r.paragraph(fmt.Sprintf("This time the cluster went another way (expected %s, found %s): the lines you ran before answering changed its course. back replays this step as the lesson planned it.", condition, found))
 	} else if !holds {
 		r.problem("the cluster did not show it: expected %s, found %s", condition, found)
 	}
@@ -303,7 +330,7 @@ func (r *Runner) hint() {
 	case step.Kind == Predict:
 		r.paragraph("No hint for this one: make your best guess, and the cluster will show the answer.")
 	default:
-		r.paragraph(typeRequest(step.Commands[r.next:]))
+		r.paragraph(r.waitingFor(step))
 	}
 }
 
@@ -357,17 +384,18 @@ func (r *Runner) rebuildSaying(target int, going string) {
 			delete(r.results, i)
 		}
 	}
-	r.index, r.next = target, 0
+	r.index, r.next, r.explored = target, 0, false
 	r.show()
 }
 
 func (r *Runner) help() {
-	r.paragraph("In a lesson: Enter goes on from an explanation; hint gives a hint; skip moves on (running the step's commands for you); back returns to the previous step; restart starts over; quit leaves the lesson. Any other line is a REPL command run on the cluster, e.g. status, log or help partition.")
+	r.paragraph("In a lesson: Enter goes on from an explanation; hint gives a hint; skip moves on (running the step's commands for you); again sets the cluster up as this step began; back returns to the previous step; restart starts over; quit leaves the lesson. Any other line is a REPL command run on the cluster, e.g. status, log or help partition.")
 }
 
 func (r *Runner) advance() {
 	r.index++
 	r.next = 0
+	r.explored = false
 	if r.index >= len(r.lesson.Steps) {
 		r.finish()
 		return

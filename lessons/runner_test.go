@@ -416,3 +416,35 @@ func TestFindSuggestsTheNearestName(t *testing.T) {
 		t.Errorf("Find(prevote) = %v, %v", lesson, err)
 	}
 }
+
+// TestEveryLineOnATryStepGetsAnAnswer: a line that is not one of the
+// step's commands runs, and the lesson says what it still waits for; once
+// every command was typed but the cluster is elsewhere, Enter says what is
+// expected, never an empty list of commands.
+func TestEveryLineOnATryStepGetsAnAnswer(t *testing.T) {
+	runner, console, since := startDemo(t)
+	runner.Input("")
+	runner.Input("b")
+	since()
+	runner.Input("msgs")
+	mustContain(t, squash(since()), "[ran msgs]", "That ran on the cluster. This step still waits: Type, one line at a time: `campaign n1`, then `stabilize`")
+	runner.Input("campaign n1")
+	since()
+	console.state["campaigned"] = false // the learner's exploring undid it
+	runner.Input("stabilize")
+	since()
+	runner.Input("")
+	text := since()
+	mustContain(t, squash(text), "you typed its commands, but it expects leader n1 and found not leader n1", "again sets the cluster up as this step began")
+	if strings.Contains(text, "Type, one line at a time: \n") || strings.Contains(text, "Type, one line at a time:  ") {
+		t.Errorf("an empty list of commands:\n%s", text)
+	}
+	runner.Input("again")
+	mustContain(t, squash(since()), "Again at step 3/4", "step 3/4: Elect", "Type, one line at a time: `campaign n1`, then `stabilize`")
+	runner.Input("campaign n1")
+	runner.Input("stabilize")
+	mustContain(t, squash(since()), "ok: leader n1", "step 4/4: Count")
+}
+
+// squash joins wrapped prose back into one line of single spaces.
+func squash(text string) string { return strings.Join(strings.Fields(text), " ") }

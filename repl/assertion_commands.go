@@ -10,7 +10,7 @@ import (
 func assertionCommands() []Command {
 	return []Command{{
 		Name: "expect", Usage: "expect COND", Group: groupAssertions, Section: "§3.2",
-		Summary: "Fail the script (status 1) unless COND holds now: leader NODE|none, role NODE ROLE, term NODE [op]N, " +
+		Summary: "Fail the script (status 1) unless COND holds now: leader NODE|none|any, leader not NODE, role NODE ROLE, term NODE [op]N, " +
 			"committed NODE [op]N, up NODE, down NODE, value KEY VALUE [@NODE], error (the previous command failed), safe (no violation), " +
 			"linearizable (the client history so far, §6.3).",
 		Example:   "expect term n3 >1",

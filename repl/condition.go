@@ -181,8 +181,26 @@ func (s *Session) parseLeaderCondition(words []string, forWait bool) (condition,
 			return leader != raft.None, describe(all)
 		}}, nil
 	}
+	if len(words) == 2 && words[1] == "any" {
+		return condition{text: text, holds: func(statuses []cluster.NodeStatus) (bool, string) {
+			leader, all := currentLeader(statuses)
+			return leader != raft.None, describe(all)
+		}}, nil
+	}
+	if len(words) == 3 && words[1] == "not" {
+		// A leader, and not this one: a new leader after a crash or a
+		// step-down, whichever node the election picks.
+		unwanted, err := s.parseNode(words[2])
+		if err != nil {
+			return condition{}, err
+		}
+		return condition{text: text, holds: func(statuses []cluster.NodeStatus) (bool, string) {
+			leader, all := currentLeader(statuses)
+			return leader != raft.None && leader != unwanted, describe(all)
+		}}, nil
+	}
 	if len(words) != 2 {
-		return condition{}, invalid("condition %q: want leader NODE or leader none, e.g. leader n1", text)
+		return condition{}, invalid("condition %q: want leader NODE, leader none, leader any or leader not NODE, e.g. leader n1", text)
 	}
 	want := raft.None
 	if words[1] != "none" {

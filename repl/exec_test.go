@@ -28,7 +28,7 @@ func TestInvalidLines(t *testing.T) {
 		{"set election 300ms-150ms", `error: range "300ms-150ms": want MIN-MAX with MIN <= MAX, e.g. 150ms-300ms`},
 		{"tick -1", `error: tick count "-1": want a whole number from 1 to 8640000`},
 		{"sleep soon", `error: duration "soon": want a positive Go duration, e.g. 500ms or 2s`},
-		{"expect leader", `error: condition "leader": want leader NODE or leader none, e.g. leader n1`},
+		{"expect leader", `error: condition "leader": want leader NODE, leader none, leader any or leader not NODE, e.g. leader n1`},
 		{"expect term n1 >>1", `error: number ">>1": want N or a comparison such as >1, >=5, <3, <=2, =4`},
 		{"expect liveness", `error: unknown condition "liveness": want one of leader, role, term, committed, up, down, value, error, safe, linearizable`},
 		{"wait value x 1", `error: wait cannot watch "value": wait for leader, role, term, committed, up or down, then expect value`},

@@ -11,8 +11,8 @@ import (
 func faultCommands() []Command {
 	return []Command{
 		{
-			Name: "kill", Aliases: []string{"crash"}, Usage: "kill NODE", Group: groupFaults, Section: "§3.8",
-			Summary:   "Crash NODE: volatile state and its in-flight messages are lost, storage survives.",
+			Name: "kill", Aliases: []string{"crash"}, Usage: "kill NODE|leader", Group: groupFaults, Section: "§3.8",
+			Summary:   "Crash NODE (or the current leader): volatile state and its in-flight messages are lost, storage survives.",
 			Example:   "kill n1",
 			Arguments: []Argument{{Kind: ArgumentNode}},
 			Run:       runKill,
@@ -57,7 +57,7 @@ func runKill(s *Session, arguments []string) error {
 	if len(arguments) != 1 {
 		return usageError("kill")
 	}
-	id, err := s.parseNode(arguments[0])
+	id, err := s.parseNodeOrLeader(arguments[0])
 	if err != nil {
 		return err
 	}

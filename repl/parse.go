@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,19 @@ func (s *Session) parseNode(word string) (raft.NodeID, error) {
 		}
 	}
 	return raft.None, invalid("unknown node %s (nodes: %s)", word, s.nodeNames())
+}
+
+// parseNodeOrLeader reads a node, or the word leader for the current
+// leader (the one of the highest term), whichever node that is.
+func (s *Session) parseNodeOrLeader(word string) (raft.NodeID, error) {
+	if word != "leader" {
+		return s.parseNode(word)
+	}
+	leader, _ := currentLeader(s.cluster.Status())
+	if leader == raft.None {
+		return raft.None, errors.New("there is no leader right now (status shows each node's role)")
+	}
+	return leader, nil
 }
 
 // parseGroup reads a comma-separated list of nodes such as n1,n2.
