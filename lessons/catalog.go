@@ -84,9 +84,16 @@ func All() []*Lesson {
 	return lessons
 }
 
-// Find returns the lesson with the given name. For an unknown name the
+// aliases are other names learners know a lesson by: the thesis's figure
+// is Fig. 3.7, and the paper's Figure 8 gave figure8 its name.
+var aliases = map[string]string{"old-term-commit": "figure8"}
+
+// Find returns the lesson with the given name (or an alias). For an unknown name the
 // error suggests the nearest one and lists them all.
 func Find(name string) (*Lesson, error) {
+	if lesson, found := aliases[name]; found {
+		name = lesson
+	}
 	all := All()
 	names := make([]string, len(all))
 	for i, lesson := range all {
