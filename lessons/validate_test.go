@@ -36,8 +36,11 @@ func TestEmbeddedLessonsAreValid(t *testing.T) {
 		}
 	}
 	for _, lesson := range lessons {
-		if n := len(lesson.Steps); n < 5 || n > 10 {
-			t.Errorf("%s: %d steps, want 5 to 10", lesson.File, n)
+		// A lesson fits in one sitting; figure8 (both endings of thesis
+		// Fig. 3.7, then the bug) and reads (three kinds of read, each
+		// tried) take the most.
+		if n := len(lesson.Steps); n < 5 || n > 11 {
+			t.Errorf("%s: %d steps, want 5 to 11", lesson.File, n)
 		}
 		predictions := 0
 		for _, step := range lesson.Steps {
