@@ -93,7 +93,10 @@ type Simulated interface {
 // cluster.
 var ErrWallClock = errors.New("a real cluster runs on wall-clock time: there is no virtual clock to move and no message queue to inspect")
 
-var _ Simulated = (*Local)(nil)
+var (
+	_ Simulated = (*Local)(nil)
+	_ Cluster   = (*Remote)(nil)
+)
 
 // WaitFor runs the cluster until done holds for the status rows or
 // timeout passes.
