@@ -50,8 +50,9 @@ type Cluster interface {
 	Submit(clientID uint64, command store.Command, at NodeID) (*Call, error)
 	GetLocal(key string, at NodeID) (value string, found bool, err error)
 	// Collect brings the calls of Submit that have finished up to date
-	// (Done, Result, Err), on the caller's goroutine; a Call may be read
-	// only after it.
+	// (Done, Result, Err), on the caller's goroutine: a Call may be read
+	// only after it. The REPL calls it after every command; a Remote also
+	// releases the records stamped so far, so traces follow their command.
 	Collect()
 
 	// WaitFor runs (Local) or waits (Remote) until done holds for the

@@ -91,8 +91,17 @@ func (r *Remote) Submit(clientID uint64, command store.Command, at NodeID) (*Cal
 	return call, nil
 }
 
-// Collect copies the outcome of finished asynchronous calls into them.
+// flushGrace is how long Collect lets records already sent by the nodes
+// arrive before it releases them.
+const flushGrace = 30 * time.Millisecond
+
+// Collect copies the outcome of finished asynchronous calls into them, and
+// releases the records stamped before it was called, so a command's
+// trace shows right after it rather than during the next one.
 func (r *Remote) Collect() {
+	cutoff := time.Now()
+	r.sleep(flushGrace)
+	r.merger.release(cutoff)
 	r.clients.mu.Lock()
 	defer r.clients.mu.Unlock()
 	for call, outcome := range r.clients.finished {

@@ -14,6 +14,8 @@ import (
 // than the clocks' difference may show in either order.
 type recordMerger struct {
 	started time.Time
+	// releasing serializes release, so records go out in order.
+	releasing sync.Mutex
 
 	mu      sync.Mutex
 	pending []stampedRecord
@@ -68,6 +70,8 @@ func (m *recordMerger) run(closing <-chan struct{}) {
 
 // release hands out, in time order, the records stamped before cutoff.
 func (m *recordMerger) release(cutoff time.Time) {
+	m.releasing.Lock()
+	defer m.releasing.Unlock()
 	m.mu.Lock()
 	sort.Slice(m.pending, func(i, j int) bool {
 		a, b := m.pending[i], m.pending[j]

@@ -417,12 +417,11 @@ func splitCommands(line string) []string {
 	return strings.Split(line, ";")
 }
 
-// reportAsynchronous prints the result of every `async` request that has
-// finished.
+// reportAsynchronous brings the cluster's calls and records up to date
+// (cluster.Cluster.Collect) and prints the result of every `async` request
+// that has finished.
 func (s *Session) reportAsynchronous() {
-	if len(s.asynchronous) > 0 {
-		s.cluster.Collect()
-	}
+	s.cluster.Collect()
 	pending := s.asynchronous[:0]
 	for _, call := range s.asynchronous {
 		if !call.Done {
