@@ -189,10 +189,38 @@ func (h *Host) loop() {
 				continue
 			}
 			h.receive(message)
+			receive = h.drain(receive)
+			h.process()
 		case job := <-h.work:
 			job()
+			receive = h.drain(receive)
+			h.process()
 		}
 	}
+}
+
+// maxBatch bounds how much work one batch takes in before persisting.
+const maxBatch = 256
+
+// drain takes in the messages and jobs that are already waiting, so that
+// one write to storage (one fsync) covers them all, and one batch of
+// messages answers them (thesis §10.2.1: batching). It returns the receive
+// channel, nil once closed.
+func (h *Host) drain(receive <-chan raft.Message) <-chan raft.Message {
+	for range maxBatch {
+		select {
+		case message, ok := <-receive:
+			if !ok {
+				return nil
+			}
+			h.receive(message)
+		case job := <-h.work:
+			job()
+		default:
+			return receive
+		}
+	}
+	return receive
 }
 
 // do runs job on the loop and waits for it.

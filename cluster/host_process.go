@@ -88,8 +88,8 @@ func (h *Host) receive(message raft.Message) {
 		return
 	}
 	h.publish(Record{Kind: RecordDeliver, Node: message.To, Message: message})
+	// The loop persists and sends once the batch is in (Host.drain).
 	h.core.Step(message)
-	h.process()
 }
 
 // send applies the node's rules to an outgoing message: a partition or cut
@@ -140,7 +140,7 @@ func (h *Host) propose(command store.Command) *hostWaiter {
 	}
 	waiter.index, waiter.term = index, term
 	h.proposals[index] = waiter
-	h.process()
+	// The loop persists and sends once the batch is in (Host.drain).
 	return waiter
 }
 
@@ -159,7 +159,6 @@ func (h *Host) read(key string, mode ReadMode) *hostWaiter {
 		return waiter
 	}
 	h.reads[request] = waiter
-	h.process()
 	return waiter
 }
 

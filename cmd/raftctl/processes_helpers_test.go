@@ -30,7 +30,7 @@ var (
 )
 
 // raftctlBinary builds this package once per test run.
-func raftctlBinary(t *testing.T) string {
+func raftctlBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts real node processes; skipped with -short")
@@ -55,7 +55,7 @@ func raftctlBinary(t *testing.T) string {
 
 // processCluster is n `raftctl node` processes on 127.0.0.1.
 type processCluster struct {
-	t          *testing.T
+	t          testing.TB
 	binary     string
 	directory  string
 	secretFile string
@@ -71,7 +71,7 @@ type processCluster struct {
 
 // newProcessCluster writes a secret with `raftctl node init` and picks the
 // addresses; start runs the nodes.
-func newProcessCluster(t *testing.T, addresses map[raft.NodeID]string) *processCluster {
+func newProcessCluster(t testing.TB, addresses map[raft.NodeID]string) *processCluster {
 	t.Helper()
 	binary := raftctlBinary(t)
 	directory := t.TempDir()
@@ -95,7 +95,7 @@ func newProcessCluster(t *testing.T, addresses map[raft.NodeID]string) *processC
 }
 
 // loopbackAddresses picks n free ports on 127.0.0.1.
-func loopbackAddresses(t *testing.T, n int) map[raft.NodeID]string {
+func loopbackAddresses(t testing.TB, n int) map[raft.NodeID]string {
 	t.Helper()
 	list, err := freeLoopbackAddresses(n)
 	if err != nil {
@@ -226,7 +226,7 @@ func acknowledgedPuts(output string) map[string]string {
 }
 
 // waitAgreement waits until every node is up and has applied the same log.
-func waitAgreement(t *testing.T, remote cluster.Cluster, timeout time.Duration) {
+func waitAgreement(t testing.TB, remote cluster.Cluster, timeout time.Duration) {
 	t.Helper()
 	if !remote.WaitFor(func(rows []cluster.NodeStatus) bool {
 		for _, row := range rows {
@@ -242,7 +242,7 @@ func waitAgreement(t *testing.T, remote cluster.Cluster, timeout time.Duration) 
 
 // checkEveryNodeHolds checks that every node's state machine holds every
 // acknowledged put.
-func checkEveryNodeHolds(t *testing.T, remote cluster.Cluster, puts map[string]string) {
+func checkEveryNodeHolds(t testing.TB, remote cluster.Cluster, puts map[string]string) {
 	t.Helper()
 	for _, id := range remote.IDs() {
 		contents, err := remote.KV(id)

@@ -132,7 +132,7 @@ func TestProcessesChaosThroughRepl(t *testing.T) {
 }
 
 // waitForLeader waits for a running leader.
-func waitForLeader(t *testing.T, remote cluster.Cluster) raft.NodeID {
+func waitForLeader(t testing.TB, remote cluster.Cluster) raft.NodeID {
 	t.Helper()
 	var leader raft.NodeID
 	if !remote.WaitFor(func(rows []cluster.NodeStatus) bool {
