@@ -239,7 +239,7 @@ func runHelp(s *Session, arguments []string) error {
 		}
 		s.println(command.Summary)
 		if s.simulatorOnly(command.Name) {
-			s.println("simulator only: " + strings.TrimPrefix(cluster.ErrWallClock.Error(), "a ") + wallClockAdvice[command.Name])
+			s.println("simulator only (a real cluster runs on wall-clock time)" + wallClockAdvice[command.Name])
 		}
 		if command.Section != "" {
 			s.println("thesis: " + command.Section)
