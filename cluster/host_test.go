@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"raftctl/check"
+	"raftctl/net/sim"
 	"raftctl/raft"
 )
 
@@ -272,5 +273,58 @@ func TestControlWantsHelloFirst(t *testing.T) {
 	}
 	if status, err := c.hosts[1].status(); err != nil || !status.Up {
 		t.Errorf("node after refused requests: %+v %v, want up", status, err)
+	}
+}
+
+// TestHostLinkRulesDropAndDelay: a node carries out the loss and delay
+// rules on its own outgoing traffic, and heal lifts them.
+func TestHostLinkRulesDropAndDelay(t *testing.T) {
+	c := startMemoryCluster(t, 3)
+	remote := c.connect()
+	waitLeader(t, remote)
+	var mu sync.Mutex
+	sends, lost := 0, 0
+	cancel := remote.Subscribe(func(record Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case record.Kind == RecordSend:
+			sends++
+		case record.Kind == RecordDrop && record.Text == "lost (rule)":
+			lost++
+		}
+	})
+	defer cancel()
+	if err := remote.SetNetwork(sim.LinkConfig{Drop: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// Count from when every node has the rule.
+	remote.Collect()
+	mu.Lock()
+	sends, lost = 0, 0
+	mu.Unlock()
+	remote.WaitFor(func([]NodeStatus) bool { return false }, 300*time.Millisecond)
+	remote.Collect()
+	mu.Lock()
+	if sends == 0 || lost != sends {
+		t.Errorf("with drop=1 everywhere: %d sends, %d lost by the rule; want every one lost", sends, lost)
+	}
+	mu.Unlock()
+	if put, err := remote.Put("x", "1", raft.None); err != nil || put.Err == nil {
+		t.Errorf("a put with every message lost: %v %+v, want a timeout", err, put)
+	}
+	remote.Heal()
+	if err := remote.SetNetwork(sim.LinkConfig{DelayMin: 20 * time.Millisecond, DelayMax: 20 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	waitLeader(t, remote)
+	put, err := remote.Put("y", "1", raft.None)
+	if err != nil || put.Err != nil {
+		t.Fatalf("put with 20ms links: %v %+v", err, put)
+	}
+	// Committing needs the AppendEntries out and an answer back: one
+	// delayed link at least (the answer's), so no less than 20ms.
+	if took := put.Returned - put.Invoked; took < 20*time.Millisecond {
+		t.Errorf("a put over 20ms links took %v", took)
 	}
 }

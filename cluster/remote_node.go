@@ -149,7 +149,12 @@ func (n *remoteNode) call(request controlRequest, timeout time.Duration) (contro
 		return result.response, result.err
 	case <-timer.C:
 		n.forget(request.ID)
-		return controlResponse{}, fmt.Errorf("%v did not answer %s within %v", n.id, request.Op, timeout)
+		// A node answers at once, or at the timeout it was given: one that
+		// stays silent is cut off (a pulled cable leaves TCP unaware for
+		// minutes). Dropping the connection makes keepConnected report it
+		// and reconnect when it can.
+		conn.Close()
+		return controlResponse{}, fmt.Errorf("%v is %w at %s: no answer to %s within %v", n.id, ErrUnreachable, n.address, request.Op, timeout)
 	}
 }
 
