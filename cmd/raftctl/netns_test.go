@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"raftctl/raft"
 )
@@ -45,6 +46,18 @@ func TestNetworkNamespaces(t *testing.T) {
 			t.Fatalf("script exited %d:\n%s", status, output)
 		}
 		return output
+	}
+	// Wait until every node listens (a REPL needs one node to start).
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		output, status := c.repl("status\n", "ip", "netns", "exec", network.control)
+		if status == 0 && !strings.Contains(output, "unreachable") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the nodes did not all listen within 20s:\n%s", output)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	output := repl("wait leader timeout=15s\nput a 1\nput b 2\nstatus\n")
 	puts := acknowledgedPuts(output)
