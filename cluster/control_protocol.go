@@ -35,7 +35,7 @@ const ControlVersion = 1
 const (
 	opHello     = "hello"     // → controlHello
 	opStatus    = "status"    // → controlStatus
-	opLog       = "log"       // → Entries
+	opLog       = "log"       // From → Log, one page; More when it goes on
 	opKV        = "kv"        // → Contents
 	opKill      = "kill"      // crash the core; the process stays up
 	opRestart   = "restart"   // Wipe: erase storage first
@@ -59,6 +59,8 @@ type controlRequest struct {
 	Read     ReadMode      `json:"read,omitempty"`
 	Timeout  time.Duration `json:"timeout,omitempty"`
 	Messages bool          `json:"messages,omitempty"`
+	// From is the first index of a log page.
+	From raft.Index `json:"from,omitempty"`
 }
 
 // controlResponse is what a node sends: an answer (ID > 0) or a record of
@@ -69,9 +71,32 @@ type controlResponse struct {
 	Hello  *controlHello        `json:"hello,omitempty"`
 	Status *controlStatus       `json:"status,omitempty"`
 	Log    []raft.Entry         `json:"log,omitempty"`
+	More   bool                 `json:"more,omitempty"`
 	KV     map[string]string    `json:"kv,omitempty"`
 	Answer *controlClientAnswer `json:"answer,omitempty"`
 	Record *controlRecord       `json:"record,omitempty"`
+}
+
+// logPageBytes bounds the commands in one page of a log answer, so an
+// answer stays far below net/wire's frame limit (4 MB) however long the
+// log grows (JSON makes a command about a third longer).
+const logPageBytes = 1 << 20
+
+// logPage returns the entries from index from on that fit one answer,
+// and whether more follow.
+func logPage(entries []raft.Entry, from raft.Index) ([]raft.Entry, bool) {
+	start := max(int(from), 1) - 1
+	if start >= len(entries) {
+		return []raft.Entry{}, false
+	}
+	size := 0
+	for i := start; i < len(entries); i++ {
+		size += len(entries[i].Command) + 64
+		if size > logPageBytes && i > start {
+			return entries[start:i], true
+		}
+	}
+	return entries[start:], false
 }
 
 // controlHello describes the node to a new client.

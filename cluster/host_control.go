@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"raftctl/net/wire"
 	"raftctl/raft"
 )
 
@@ -76,10 +77,15 @@ func (s *controlServer) serve() {
 }
 
 // answer sends one response; a broken connection ends serve's Receive.
+// An answer too large for a frame is replaced by an error that says so,
+// so the client is not left waiting.
 func (s *controlServer) answer(response controlResponse) {
 	s.sending.Lock()
 	defer s.sending.Unlock()
-	_ = s.conn.Send(encodeControl(response))
+	err := s.conn.Send(encodeControl(response))
+	if errors.Is(err, wire.ErrTooLarge) && response.ID != 0 {
+		_ = s.conn.Send(encodeControl(controlResponse{ID: response.ID, Error: fmt.Sprintf("the answer does not fit one frame: %v", err)}))
+	}
 }
 
 // handle carries out one request.
@@ -95,10 +101,9 @@ func (s *controlServer) handle(request controlRequest) controlResponse {
 		status, err = h.status()
 		response.Status = &status
 	case opLog:
-		response.Log, err = h.log()
-		if response.Log == nil {
-			response.Log = []raft.Entry{}
-		}
+		var entries []raft.Entry
+		entries, err = h.log()
+		response.Log, response.More = logPage(entries, request.From)
 	case opKV:
 		response.KV, err = h.contents()
 	case opKill:

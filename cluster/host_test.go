@@ -328,3 +328,40 @@ func TestHostLinkRulesDropAndDelay(t *testing.T) {
 		t.Errorf("a put over 20ms links took %v", took)
 	}
 }
+
+// TestLogPages: a log answer is cut into pages that fit a frame, and the
+// pages put together are the log.
+func TestLogPages(t *testing.T) {
+	var entries []raft.Entry
+	for i := 1; i <= 40; i++ {
+		entries = append(entries, raft.Entry{Index: raft.Index(i), Term: 1, Command: make([]byte, 64<<10)})
+	}
+	var joined []raft.Entry
+	pages := 0
+	for {
+		page, more := logPage(entries, raft.Index(len(joined)+1))
+		pages++
+		size := 0
+		for _, entry := range page {
+			size += len(entry.Command)
+		}
+		if size > logPageBytes {
+			t.Errorf("page %d holds %d bytes of commands, over %d", pages, size, logPageBytes)
+		}
+		joined = append(joined, page...)
+		if !more {
+			break
+		}
+	}
+	if len(joined) != len(entries) || pages < 2 {
+		t.Errorf("%d entries in %d pages, want %d in more than one", len(joined), pages, len(entries))
+	}
+	for i, entry := range joined {
+		if entry.Index != raft.Index(i+1) {
+			t.Fatalf("entry %d has index %d", i, entry.Index)
+		}
+	}
+	if page, more := logPage(nil, 1); len(page) != 0 || more {
+		t.Errorf("an empty log gives %v, %v", page, more)
+	}
+}

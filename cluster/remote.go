@@ -263,8 +263,17 @@ func (r *Remote) nodeStatus(id NodeID) NodeStatus {
 
 // Log returns a node's log (from its storage while it is down).
 func (r *Remote) Log(id NodeID) ([]raft.Entry, error) {
-	response, err := r.request(id, controlRequest{Op: opLog}, requestTimeout)
-	return response.Log, err
+	var entries []raft.Entry
+	for {
+		response, err := r.request(id, controlRequest{Op: opLog, From: raft.Index(len(entries) + 1)}, requestTimeout)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, response.Log...)
+		if !response.More || len(response.Log) == 0 {
+			return entries, nil
+		}
+	}
 }
 
 // KV returns a running node's state machine.
