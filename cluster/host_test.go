@@ -365,3 +365,43 @@ func TestLogPages(t *testing.T) {
 		t.Errorf("an empty log gives %v, %v", page, more)
 	}
 }
+
+// TestRemoteCatchesTwoLeadersInTheStream: a second leader of one term,
+// reported by the stream, is an Election Safety violation, as a record
+// and in Violations.
+func TestRemoteCatchesTwoLeadersInTheStream(t *testing.T) {
+	c := startMemoryCluster(t, 3)
+	remote := c.connect()
+	var mu sync.Mutex
+	var shown []string
+	cancel := remote.Subscribe(func(record Record) {
+		if record.Kind == RecordViolation {
+			mu.Lock()
+			shown = append(shown, record.Text)
+			mu.Unlock()
+		}
+	})
+	defer cancel()
+	won := func(id NodeID) Record {
+		return Record{Kind: RecordEvent, Node: id, Event: raft.Event{Node: id, Kind: raft.EventRoleChanged, Role: raft.Leader, Term: 42}}
+	}
+	remote.watch(won(1))
+	remote.watch(won(1))
+	remote.checkerMu.Lock()
+	early := remote.allViolations()
+	remote.checkerMu.Unlock()
+	if violations := early; len(violations) != 0 {
+		t.Fatalf("one leader reported twice: %v", violations)
+	}
+	remote.watch(won(2))
+	remote.Collect()
+	violations := remote.Violations()
+	if len(violations) != 1 || violations[0].Property != check.ElectionSafety || !strings.Contains(violations[0].Evidence, "term 42") {
+		t.Errorf("violations: %v, want Election Safety in term 42", violations)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(shown) != 1 {
+		t.Errorf("violation records: %q, want one", shown)
+	}
+}

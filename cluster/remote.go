@@ -35,10 +35,15 @@ type Remote struct {
 	rulesMu sync.Mutex
 	rules   *sim.Network
 
-	merger    *recordMerger
-	clients   remoteClients
-	checkerMu sync.Mutex
-	checker   *check.Checker
+	merger  *recordMerger
+	clients remoteClients
+	// checkerMu guards the checker and what the stream found
+	// (remote_check.go).
+	checkerMu        sync.Mutex
+	checker          *check.Checker
+	leaders          map[raft.Term]NodeID
+	streamViolations []check.Violation
+	electionChecks   int
 
 	interrupt atomic.Bool
 	closing   chan struct{}
@@ -98,6 +103,8 @@ func Connect(ctx context.Context, config RemoteConfig) (*Remote, error) {
 	r.merger = newRecordMerger(r.started)
 	r.clients.init()
 	r.checker = check.New(check.WithCommandFormat(formatCommand))
+	r.leaders = map[raft.Term]NodeID{}
+	r.merger.subscribe(r.watch)
 	for _, id := range r.ids {
 		r.nodes[id] = &remoteNode{remote: r, id: id, address: config.Nodes[id], pending: map[uint64]chan remoteAnswer{}}
 	}
@@ -352,8 +359,9 @@ func (r *Remote) sleep(d time.Duration) {
 
 // Violations runs the safety checker (package check/) on what the nodes
 // report now: roles, terms, logs and commit indexes, and the entries each
-// has applied. The checker is kept between calls, so a second leader of a
-// term or a changed committed entry seen at any check is caught.
+// has applied; with what the record stream showed so far (remote_check.go).
+// The checker is kept between calls, so a changed committed entry seen at
+// any check is caught.
 func (r *Remote) Violations() []check.Violation {
 	views := make([]check.NodeView, 0, len(r.ids))
 	applied := map[NodeID][]raft.Entry{}
@@ -380,14 +388,14 @@ func (r *Remote) Violations() []check.Violation {
 			r.checker.ObserveApply(view.ID, entry)
 		}
 	}
-	return r.checker.Violations()
+	return r.allViolations()
 }
 
 // CheckCounts returns how many checks of each property have run.
 func (r *Remote) CheckCounts() map[check.Property]int {
 	r.checkerMu.Lock()
 	defer r.checkerMu.Unlock()
-	return r.checker.Counts()
+	return r.streamCounts(r.checker.Counts())
 }
 
 // publish stamps a record made here (a fault, a client result) with the
