@@ -1,5 +1,5 @@
 # The two commands README.md leads with.
-.PHONY: test repl bench fuzz pi
+.PHONY: test repl bench fuzz web pi
 
 # FUZZTIME is how much `make fuzz` (part of `make test`) runs each fuzz
 # test: a count of inputs, not a duration. With a duration, Go 1.26's fuzz
@@ -9,9 +9,10 @@
 FUZZTIME ?= 50000x
 FUZZFLAGS = -run XXX -fuzztime $(FUZZTIME) -fuzzminimizetime 1s
 
-test:
+test: web
 	test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	go vet ./...
+	GOOS=js GOARCH=wasm go vet ./wasm/ ./store/indexeddb/
 	go test ./...
 	go test -race -short ./...
 	$(MAKE) pi
@@ -40,7 +41,15 @@ fuzz:
 	go test ./lessons/ $(FUZZFLAGS) -fuzz '^FuzzParseLesson$$'
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzDecodeMessage$$'
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzReadFrame$$'
+	go test ./net/tcp/ $(FUZZFLAGS) -fuzz '^FuzzParseHandshake$$'
 
 bench:
-	go test ./cluster/ ./cluster/compare/ ./store/ -run XXX -bench . -benchtime 2s
+	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s
 	go run ./cmd/raftctl bench
+
+# The web page (wasm/build.sh: npm ci of the pinned xterm.js, the
+# WebAssembly program, wasm_exec.js from this Go), then ./raftctl with the
+# page embedded: ./raftctl web serves it.
+web:
+	bash wasm/build.sh
+	go build -o raftctl ./cmd/raftctl

@@ -100,7 +100,16 @@ type Operation struct {
 	// comparing times of two clocks is meaningless.
 	// Invariant: Call <= Return.
 	Call, Return int64
-	Outcome      OperationOutcome
+	// CallSequence and ReturnSequence, when set, number the call and the
+	// return from one counter of the whole history, in the order they
+	// happened. They order events that share an instant: on a virtual
+	// clock one command often returns at the very time the next is
+	// called, and equal times would make the two concurrent, hiding a
+	// stale read (porcupine orders A before B only when A returned
+	// strictly before B was called). Zero means unknown: equal times are
+	// then concurrent. Invariant: CallSequence < ReturnSequence when set.
+	CallSequence, ReturnSequence uint64
+	Outcome                      OperationOutcome
 }
 
 // String returns the operation in one line with its times in seconds, such

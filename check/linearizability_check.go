@@ -7,6 +7,7 @@ package check
 // > point between its invocation and its response).
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -166,6 +167,8 @@ func validateOperation(operation Operation) error {
 		return fmt.Errorf("unknown outcome %d (want Completed, NotApplied or MaybeApplied)", uint8(operation.Outcome))
 	case operation.Return < operation.Call:
 		return fmt.Errorf("returns at %d ns, before its call at %d ns (take both times from one monotonic clock)", operation.Return, operation.Call)
+	case operation.ReturnSequence != 0 && operation.ReturnSequence <= operation.CallSequence:
+		return fmt.Errorf("return sequence %d is not after call sequence %d", operation.ReturnSequence, operation.CallSequence)
 	}
 	return nil
 }
@@ -175,8 +178,9 @@ func validateOperation(operation Operation) error {
 // position. Each porcupine operation's Input is the Operation itself and
 // its Metadata is the operation's position in history.
 func prepareOperations(history []Operation, rows map[uint64]int) (checked []porcupine.Operation, leftOut []int) {
+	calls, returns := realTimeOrder(history)
 	for position, operation := range history {
-		returned := operation.Return
+		returned := returns[position]
 		switch {
 		case operation.Outcome == NotApplied:
 			leftOut = append(leftOut, position)
@@ -190,12 +194,50 @@ func prepareOperations(history []Operation, rows map[uint64]int) (checked []porc
 		checked = append(checked, porcupine.Operation{
 			ClientId: rows[operation.ClientID],
 			Input:    operation,
-			Call:     operation.Call,
+			Call:     calls[position],
 			Return:   returned,
 			Metadata: position,
 		})
 	}
 	return checked, leftOut
+}
+
+// realTimeOrder gives every call and return its rank in real-time order:
+// by time, then by sequence number (Operation.CallSequence). Events with
+// the same time and sequence share a rank, so porcupine sees them as
+// concurrent; events that share only a time are ordered by their sequence.
+func realTimeOrder(history []Operation) (calls, returns []int64) {
+	type moment struct {
+		time     int64
+		sequence uint64
+		position int
+		isReturn bool
+	}
+	moments := make([]moment, 0, 2*len(history))
+	for position, operation := range history {
+		moments = append(moments,
+			moment{operation.Call, operation.CallSequence, position, false},
+			moment{operation.Return, operation.ReturnSequence, position, true})
+	}
+	slices.SortStableFunc(moments, func(a, b moment) int {
+		if a.time != b.time {
+			return cmp.Compare(a.time, b.time)
+		}
+		return cmp.Compare(a.sequence, b.sequence)
+	})
+	calls, returns = make([]int64, len(history)), make([]int64, len(history))
+	rank := int64(0)
+	for i, m := range moments {
+		if i > 0 && (m.time != moments[i-1].time || m.sequence != moments[i-1].sequence) {
+			rank++
+		}
+		if m.isReturn {
+			returns[m.position] = rank
+		} else {
+			calls[m.position] = rank
+		}
+	}
+	return calls, returns
 }
 
 // keyState is the model's state of one key: porcupine checks each key on

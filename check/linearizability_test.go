@@ -426,3 +426,37 @@ func TestOperationString(t *testing.T) {
 		}
 	}
 }
+
+// TestSequenceOrdersOperationsAtOneInstant: on a virtual clock `put x 1`
+// can return at the very time `put x 2` is called. With equal times
+// porcupine sees the two as concurrent and may order put x 2 first, so a
+// later read of 1 passes; the sequence numbers keep the real order (thesis
+// §6.3: each operation takes effect between its invocation and response).
+func TestSequenceOrdersOperationsAtOneInstant(t *testing.T) { // thesis §6.3
+	history := []Operation{
+		put(1, "x", "1", millisecond(0), millisecond(5)),
+		put(1, "x", "2", millisecond(5), millisecond(9)),
+		get(2, "x", "1", millisecond(20), millisecond(20)),
+	}
+	if result := checkHistory(t, history); result.Outcome != Linearizable {
+		t.Fatalf("without sequence numbers the puts are concurrent and the read of 1 passes; got %v", result.Outcome)
+	}
+	for i, sequences := range [][2]uint64{{1, 2}, {3, 4}, {5, 6}} {
+		history[i].CallSequence, history[i].ReturnSequence = sequences[0], sequences[1]
+	}
+	expectNotLinearizable(t, checkHistory(t, history))
+	// Sequence numbers break ties only: an earlier time still comes first.
+	history[1].CallSequence = 0
+	history[1].ReturnSequence = 7
+	if _, err := CheckLinearizability(history, 0); err != nil {
+		t.Fatalf("a history with some sequence numbers missing: %v", err)
+	}
+}
+
+func TestReturnSequenceMustFollowCall(t *testing.T) {
+	operation := put(1, "x", "1", millisecond(0), millisecond(5))
+	operation.CallSequence, operation.ReturnSequence = 4, 3
+	if _, err := CheckLinearizability([]Operation{operation}, 0); !errors.Is(err, ErrInvalidHistory) {
+		t.Fatalf("return sequence before the call's: %v, want ErrInvalidHistory", err)
+	}
+}

@@ -13,9 +13,12 @@ import (
 )
 
 // A randomized fault campaign: a cluster under a steady client load while
-// nodes crash and restart, the network partitions, cuts, loses, duplicates
-// and reorders messages. The checker watches every event; at the end the
-// cluster is healed and every acknowledged write must be in the log.
+// nodes crash and restart, the network partitions, cuts, loses, duplicates,
+// delays (one way too) and reorders messages. The checker watches every
+// event; at the end the cluster is healed, every acknowledged write must be
+// in the log, and the client history must be linearizable (thesis §6.3):
+// reads through the log, ReadIndex and lease reads (thesis §6.4, §6.4.1),
+// at the leader the client finds or at any one node.
 
 // CampaignOptions describe one campaign run.
 type CampaignOptions struct {
@@ -28,20 +31,28 @@ type CampaignOptions struct {
 
 // CampaignResult is what a run found.
 type CampaignResult struct {
-	Seed                 uint64
-	Nodes                int
-	Operations           int // client requests that finished
-	Acknowledged         int // writes the cluster acknowledged
-	Faults               int
-	Elections            int
-	Violations           []check.Violation
-	LostWrites           []string // acknowledged writes missing at the end
+	Seed         uint64
+	Nodes        int
+	Operations   int // client requests that finished
+	Acknowledged int // writes the cluster acknowledged
+	Faults       int
+	Elections    int
+	Violations   []check.Violation
+	LostWrites   []string // acknowledged writes missing at the end
+	// NotLinearizable describes the client history's violation, if any.
+	NotLinearizable      string
 	Settings             Settings
 	FinalLeaderAvailable bool
 }
 
 // Failed reports whether the run found anything wrong.
-func (r CampaignResult) Failed() bool { return len(r.Violations) > 0 || len(r.LostWrites) > 0 }
+func (r CampaignResult) Failed() bool {
+	return len(r.Violations) > 0 || len(r.LostWrites) > 0 || r.NotLinearizable != ""
+}
+
+// campaignCheckTimeout bounds the linearizability check of one campaign; an
+// inconclusive check is reported as a failure, never as a pass.
+const campaignCheckTimeout = 10 * time.Second
 
 // RunCampaign runs one randomized campaign. The same options give the
 // same result.
@@ -53,7 +64,17 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	settings.CheckQuorum = random.IntN(2) == 0
 	settings.LeaderNoop = random.IntN(2) == 0
 	settings.ConflictHint = random.IntN(2) == 0
+	settings.Stickiness = random.IntN(2) == 0
 	settings.MaxInflight = 1 + random.IntN(8)
+	// A third of the seeds focus on reads without the log: the leader
+	// loses followers one way or both, slowly or for good, while clients
+	// read from the oldest node that believes it leads and write through
+	// the newest (thesis §6.4, §6.4.1). Their leaders append the no-op,
+	// without which a new leader serves no such read (thesis §6.4 step 1).
+	reads := random.IntN(3) == 0
+	if reads {
+		settings.LeaderNoop = true
+	}
 	settings.Bugs = options.Bugs
 	settings.ClientTimeout = time.Second
 	result := CampaignResult{Seed: options.Seed, Nodes: options.Nodes, Settings: settings}
@@ -68,12 +89,21 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	// entries spread (thesis Fig. 3.7 needs exactly that).
 	storm := random.IntN(2) == 0
 	faultSpacing := 500
-	if storm {
+	switch {
+	case reads:
+		// Leave an election timeout or two between faults, so the lost
+		// follower can campaign before the next fault changes the picture.
+		storm, faultSpacing = false, 300+random.IntN(400)
+	case storm:
 		faultSpacing = 5 + random.IntN(60)
 	}
 	var nextFault time.Duration
 	newLeader := raft.None
+	race := &leaderRace{clientID: uint64(max(options.Clients, 1) + 2)}
 	cancel := c.Subscribe(func(record Record) {
+		if reads {
+			race.observe(c, record)
+		}
 		if record.Kind == RecordEvent && record.Event.Kind == raft.EventRoleChanged && record.Event.Role == raft.Leader {
 			result.Elections++
 			if storm && random.IntN(2) == 0 {
@@ -91,16 +121,50 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	}
 	var acknowledged []write
 	clients := max(options.Clients, 1)
+	if reads {
+		// A light load: a leader busy with writes learns of a new term
+		// from the first answer, and the window a stale lease read needs
+		// is then too short to meet.
+		clients = 1
+	}
 	calls := make([]*Call, clients)
 	counter := 0
+	load := defaultLoad
+	if reads {
+		load = readLoad
+	}
 	submit := func(client int) {
 		counter++
-		key := fmt.Sprintf("k%d", random.IntN(4))
+		key := fmt.Sprintf("k%d", random.IntN(load.keys))
 		command := store.Command{Op: store.OpPut, Key: key, Value: fmt.Sprintf("c%d-%d", client+1, counter)}
-		if random.IntN(4) == 0 {
+		switch choice := random.IntN(8); {
+		case choice == 0:
 			command = store.Command{Op: store.OpGet, Key: key}
+		case choice <= load.readsWithoutLog:
+			// A read without the log (thesis §6.4, §6.4.1), at the leader
+			// the client finds, at one node, or at the oldest node that
+			// believes it leads: after a partition, a deposed leader.
+			at := raft.None
+			switch choice := random.IntN(3); {
+			case choice < load.atDeposed:
+				at = c.leaderOf(func(a, b raft.Term) bool { return a < b })
+			case choice == load.atDeposed:
+				at = NodeID(1 + random.IntN(options.Nodes))
+			}
+			mode := ReadIndex
+			if random.IntN(2) == 0 {
+				mode = ReadLease
+			}
+			calls[client] = c.submitRead(key, at, mode)
+			return
 		}
-		calls[client], _ = c.submit(uint64(client+1), command, raft.None)
+		at := raft.None
+		if random.IntN(3) < load.atNewest {
+			// A client that has already found the newest leader, as a
+			// client does once a deposed leader stops answering.
+			at = c.leaderOf(func(a, b raft.Term) bool { return a > b })
+		}
+		calls[client], _ = c.submit(uint64(client+1), command, at)
 	}
 
 	c.mu.Lock()
@@ -117,18 +181,23 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 					return true
 				}
 			}
-			return c.now >= nextFault
+			return c.now >= nextFault || race.due()
 		}, min(nextFault, end))
-		for client, call := range calls {
-			if !call.Done {
-				continue
-			}
+		finished := func(call *Call) {
 			result.Operations++
 			if call.Err == nil && call.Command.Op == store.OpPut {
 				result.Acknowledged++
 				acknowledged = append(acknowledged, write{call.Command.Key, call.Command.Value, call.Command.ClientID, call.Command.Sequence})
 			}
-			submit(client)
+		}
+		for client, call := range calls {
+			if call.Done {
+				finished(call)
+				submit(client)
+			}
+		}
+		for _, call := range race.step(c) {
+			finished(call)
 		}
 		if c.now >= nextFault && newLeader != raft.None {
 			if node := c.nodes[newLeader-1]; node.core != nil {
@@ -138,7 +207,11 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			result.Faults++
 			nextFault = c.now + time.Duration(1+random.IntN(faultSpacing))*time.Millisecond
 		} else if c.now >= nextFault {
-			c.injectFault(random, options.Nodes)
+			if reads {
+				c.injectReadFault(random, options.Nodes)
+			} else {
+				c.injectFault(random, options.Nodes)
+			}
 			result.Faults++
 			nextFault = c.now + time.Duration(1+random.IntN(faultSpacing))*time.Millisecond
 		}
@@ -175,8 +248,57 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 		}
 	}
 	result.Violations = append(result.Violations, c.violations...)
+	if result.Failed() {
+		return result, nil // already caught; a broken history can take porcupine long
+	}
+	linearizability, err := check.CheckLinearizability(c.history, campaignCheckTimeout)
+	switch {
+	case err != nil:
+		result.NotLinearizable = err.Error()
+	case linearizability.Outcome != check.Linearizable:
+		result.NotLinearizable = linearizability.Outcome.String()
+		if len(linearizability.Violations) > 0 {
+			violation := linearizability.Violations[0]
+			result.NotLinearizable += fmt.Sprintf(" on key %s after %d operations: %v cannot come next",
+				violation.Key, len(violation.Linearized), first(violation.Impossible))
+		}
+	}
 	return result, nil
 }
+
+func first[T any](items []T) any {
+	if len(items) == 0 {
+		return "none"
+	}
+	return items[0]
+}
+
+// leaderOf is the running node that believes it leads in the term that
+// comes first by before (the oldest or the newest term), or none.
+func (c *Local) leaderOf(before func(a, b raft.Term) bool) NodeID {
+	found, term := raft.None, raft.Term(0)
+	for _, node := range c.nodes {
+		if node.core != nil && node.core.Role() == raft.Leader && (found == raft.None || before(node.core.Term(), term)) {
+			found, term = node.id, node.core.Term()
+		}
+	}
+	return found
+}
+
+// campaignLoad is the mix of client requests of a campaign: keys is how
+// many keys they touch; out of 8 requests, one is a get through the log,
+// readsWithoutLog are reads without it and the rest are puts; out of 3,
+// atDeposed reads go to the oldest node that believes it leads and atNewest
+// puts to the newest.
+type campaignLoad struct {
+	keys, readsWithoutLog, atDeposed, atNewest int
+}
+
+var (
+	defaultLoad = campaignLoad{keys: 4, readsWithoutLog: 2, atDeposed: 1, atNewest: 1}
+	// readLoad: few keys, so a stale read finds a newer write to miss.
+	readLoad = campaignLoad{keys: 2, readsWithoutLog: 5, atDeposed: 2, atNewest: 2}
+)
 
 // injectFault applies one random fault or repair.
 func (c *Local) injectFault(random *rand.Rand, n int) {
@@ -245,9 +367,17 @@ func (c *Local) injectFault(random *rand.Rand, n int) {
 		}
 	case choice < 8 && n > 1:
 		from, to := randomID(), randomID()
+		if leader := c.leaderOf(func(a, b raft.Term) bool { return a > b }); leader != raft.None && random.IntN(2) == 0 {
+			// The leader loses one follower, which campaigns while the
+			// others still hear the leader: the case leases must survive
+			// (thesis §6.4.1, §4.2.3).
+			from = leader
+		}
 		if from != to {
 			c.network.Cut(from, to, random.IntN(2) == 0)
 		}
+	case choice < 9 && random.IntN(2) == 0 && n > 1:
+		c.slowOneWay(random, n)
 	case choice < 9:
 		config := sim.DefaultLinkConfig()
 		config.Drop = float64(random.IntN(20)) / 100
@@ -257,4 +387,64 @@ func (c *Local) injectFault(random *rand.Rand, n int) {
 	default:
 		c.network.Heal()
 	}
+}
+
+// injectReadFault applies one of the faults that test reads without the
+// log: the leader loses a follower and reaches the others slowly, one
+// direction of a link turns slow or lossy, or the network heals.
+func (c *Local) injectReadFault(random *rand.Rand, n int) {
+	switch choice := random.IntN(6); {
+	case choice < 3 && n > 2:
+		c.leaderLosesFollower(random, n)
+	case choice < 5 && n > 1:
+		c.slowOneWay(random, n)
+	default:
+		c.network.Heal()
+	}
+}
+
+// leaderLosesFollower cuts the leader off from one follower, both ways,
+// and slows its messages to the others, one way: the lost follower
+// campaigns (at once, or when its timer runs out), the others may vote for it while the leader's lease still
+// counts on their last answers, and the leader learns of the new term late
+// (thesis §6.4.1, §4.2.3).
+func (c *Local) leaderLosesFollower(random *rand.Rand, n int) {
+	leader := c.leaderOf(func(a, b raft.Term) bool { return a > b })
+	lost := NodeID(1 + random.IntN(n))
+	if leader == raft.None || lost == leader {
+		return
+	}
+	c.network.Cut(leader, lost, true)
+	for id := NodeID(1); int(id) <= n; id++ {
+		if id != leader && id != lost {
+			config := sim.DefaultLinkConfig()
+			config.DelayMin = time.Duration(5+random.IntN(30)) * time.Millisecond
+			config.DelayMax = config.DelayMin + time.Duration(1+random.IntN(30))*time.Millisecond
+			config.Drop = float64(random.IntN(50)) / 100
+			_ = c.network.SetLink(leader, id, config, false)
+		}
+	}
+	// Half the time the lost follower's timer fires at once, before its
+	// log falls behind the leader's.
+	if node := c.nodes[lost-1]; node.core != nil && random.IntN(2) == 0 {
+		node.core.Campaign()
+		c.process(node)
+	}
+}
+
+// slowOneWay makes one direction of one link slow or lossy, often from
+// the leader: a follower hears the leader late while its answers go fast.
+func (c *Local) slowOneWay(random *rand.Rand, n int) {
+	from, to := NodeID(1+random.IntN(n)), NodeID(1+random.IntN(n))
+	if leader := c.leaderOf(func(a, b raft.Term) bool { return a > b }); leader != raft.None && random.IntN(2) == 0 {
+		from = leader
+	}
+	if from == to {
+		return
+	}
+	config := sim.DefaultLinkConfig()
+	config.Drop = float64(random.IntN(90)) / 100
+	config.DelayMin = time.Duration(random.IntN(20)) * time.Millisecond
+	config.DelayMax = config.DelayMin + time.Duration(1+random.IntN(30))*time.Millisecond
+	_ = c.network.SetLink(from, to, config, false)
 }

@@ -41,7 +41,7 @@ func runCampaigns(t *testing.T, bugs raft.Bugs, count int) (CampaignResult, bool
 func TestCampaignCorrectCodeIsSafe(t *testing.T) { // thesis Fig. 3.2
 	result, failed, operations := runCampaigns(t, raft.Bugs{}, *campaignSeeds)
 	if failed {
-		t.Fatalf("seed %d: %d violations, first: %v; lost writes %v", result.Seed, len(result.Violations), first(result.Violations), result.LostWrites)
+		t.Fatalf("seed %d: %d violations, first: %v; lost writes %v; linearizability: %s", result.Seed, len(result.Violations), first(result.Violations), result.LostWrites, result.NotLinearizable)
 	}
 	if operations < 10*50 {
 		t.Fatalf("only %d client operations finished: the load did not run", operations)
@@ -65,15 +65,8 @@ func TestCampaignCatchesEveryTeachingBug(t *testing.T) {
 			if !failed {
 				t.Fatalf("%d seeds with %s found nothing", *campaignSeeds, name)
 			}
-			t.Logf("%s caught at seed %d (%d nodes): %d violations, first: %v; %d lost writes",
-				name, result.Seed, result.Nodes, len(result.Violations), first(result.Violations), len(result.LostWrites))
+			t.Logf("%s caught at seed %d (%d nodes): %d violations, first: %v; %d lost writes; linearizability: %s",
+				name, result.Seed, result.Nodes, len(result.Violations), first(result.Violations), len(result.LostWrites), result.NotLinearizable)
 		})
 	}
-}
-
-func first[T any](items []T) any {
-	if len(items) == 0 {
-		return "none"
-	}
-	return items[0]
 }

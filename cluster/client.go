@@ -27,8 +27,10 @@ type Call struct {
 	Err    error
 	// ServedBy is the leader that committed the request.
 	ServedBy NodeID
-	// Invoked and Returned are virtual times, for linearizability checks.
-	Invoked, Returned time.Duration
+	// Invoked and Returned are virtual times, for linearizability checks;
+	// the stamps order calls and returns that share an instant (history.go).
+	Invoked, Returned           time.Duration
+	invokedStamp, returnedStamp uint64
 
 	encoded []byte
 	// request numbers a read for the leader's ReadIndex.
@@ -113,7 +115,7 @@ func (c *Local) submit(clientID uint64, command store.Command, at NodeID) (*Call
 // launch starts a call now: its deadline, its first target, its first
 // attempt.
 func (c *Local) launch(call *Call) {
-	call.Invoked = c.now
+	call.Invoked, call.invokedStamp = c.now, c.nextStamp()
 	call.deadline = c.now + c.settings.ClientTimeout
 	call.target = call.At
 	if call.At == raft.None {
@@ -287,7 +289,7 @@ func (cl *clients) finish(c *Local, call *Call, err error) {
 		delete(cl.pending, call.key())
 		call.waitingOn = raft.None
 	}
-	call.Done, call.Err, call.Returned = true, err, c.now
+	call.Done, call.Err, call.Returned, call.returnedStamp = true, err, c.now, c.nextStamp()
 	for i, active := range cl.calls {
 		if active == call {
 			cl.calls = append(cl.calls[:i], cl.calls[i+1:]...)

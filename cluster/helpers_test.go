@@ -15,11 +15,18 @@ func basicSettings() Settings {
 	return settings
 }
 
+// observeNewClusters, when set, sees each cluster newCluster builds, before
+// anything happens on it.
+var observeNewClusters func(*Local)
+
 func newCluster(t *testing.T, n int, settings Settings) *Local {
 	t.Helper()
 	c, err := New(n, 1, settings)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if observeNewClusters != nil {
+		observeNewClusters(c)
 	}
 	return c
 }

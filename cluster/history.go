@@ -26,6 +26,14 @@ const MaxHistory = 100_000
 // ErrHistoryTooLong is the check's answer past MaxHistory operations.
 var ErrHistoryTooLong = errors.New("the client history is too long to check")
 
+// nextStamp numbers the next call or return of a client, in the order they
+// happen: it orders the events that share a virtual instant
+// (check.Operation.CallSequence).
+func (c *Local) nextStamp() uint64 {
+	c.stamp++
+	return c.stamp
+}
+
 // recordCall adds a finished call to the history.
 func (c *Local) recordCall(call *Call) {
 	if operation, ok := operationOf(call); ok {
@@ -50,6 +58,9 @@ func operationOf(call *Call) (check.Operation, bool) {
 		Value:    call.Command.Value,
 		Call:     int64(call.Invoked),
 		Return:   int64(call.Returned),
+		// Many calls share a virtual instant: the stamps order them.
+		CallSequence:   call.invokedStamp,
+		ReturnSequence: call.returnedStamp,
 	}
 	switch call.Command.Op {
 	case store.OpPut:
@@ -83,6 +94,7 @@ func (c *Local) recordLocalRead(key, value string, found bool) {
 		ClientID: LocalReadClientID, Kind: check.GetOperation, Key: key,
 		Output: check.GetOutput{Value: value, Found: found},
 		Call:   int64(c.now), Return: int64(c.now), Outcome: check.Completed,
+		CallSequence: c.nextStamp(), ReturnSequence: c.nextStamp(),
 	})
 }
 
@@ -106,7 +118,7 @@ func (c *Local) CheckLinearizability(timeout time.Duration) (check.Linearizabili
 	history := append([]check.Operation(nil), c.history...)
 	for _, call := range c.clients.calls {
 		pending := *call
-		pending.Err, pending.Returned = ErrTimeout, c.now
+		pending.Err, pending.Returned, pending.returnedStamp = ErrTimeout, c.now, c.stamp+1
 		if operation, ok := operationOf(&pending); ok {
 			history = append(history, operation)
 		}

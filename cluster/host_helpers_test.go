@@ -119,10 +119,12 @@ type memoryCluster struct {
 }
 
 // testHostSettings are the defaults with a short client timeout, so a
-// request to a cut-off node fails fast.
+// request to a cut-off node fails fast, and stickiness for lease reads.
 func testHostSettings() Settings {
 	settings := DefaultSettings()
 	settings.ClientTimeout = 2 * time.Second
+	// Lease reads need stickiness (thesis §4.2.3, §6.4.1).
+	settings.Stickiness = true
 	return settings
 }
 

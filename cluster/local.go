@@ -58,7 +58,9 @@ type Local struct {
 	// live is the pacer while live pacing is on (nil: manual pacing).
 	live *livePacer
 	// history is every finished client request (history.go).
-	history        []check.Operation
+	history []check.Operation
+	// stamp counts client calls and returns (history.go, nextStamp).
+	stamp          uint64
 	historyDropped int
 	// interrupt is set by Interrupt (Ctrl-C) and stops the clock's loops.
 	interrupt atomic.Bool

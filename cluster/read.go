@@ -47,12 +47,18 @@ func (c *Local) Read(key string, at NodeID, mode ReadMode) (*Call, error) {
 			return nil, err
 		}
 	}
-	c.clients.nextRequest++
-	call := &Call{Command: store.Command{Op: store.OpGet, Key: key}, At: at, Read: mode, request: c.clients.nextRequest}
-	c.launch(call)
+	call := c.submitRead(key, at, mode)
 	c.runUntil(func() bool { return call.Done }, call.deadline)
 	c.finishInterrupted(call)
 	return call, nil
+}
+
+// submitRead starts a read without the log and returns at once.
+func (c *Local) submitRead(key string, at NodeID, mode ReadMode) *Call {
+	c.clients.nextRequest++
+	call := &Call{Command: store.Command{Op: store.OpGet, Key: key}, At: at, Read: mode, request: c.clients.nextRequest}
+	c.launch(call)
+	return call
 }
 
 // askRead asks a leader to confirm call's read.

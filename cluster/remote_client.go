@@ -29,6 +29,9 @@ type remoteClients struct {
 	history        []check.Operation
 	historyDropped int
 	inFlight       map[*Call]bool
+	// stamp numbers calls and returns in the order they happen
+	// (check.Operation.CallSequence), as Local's do.
+	stamp uint64
 	// finished are asynchronous calls done but not yet collected, with
 	// their outcome.
 	finished map[*Call]Call
@@ -113,7 +116,7 @@ func (r *Remote) Collect() {
 // GetLocal reads key from one node's state machine without asking anyone:
 // fast, and possibly stale (thesis §6.4).
 func (r *Remote) GetLocal(key string, at NodeID) (string, bool, error) {
-	called := r.Now()
+	called, calledStamp := r.Now(), r.nextStamp()
 	response, err := r.request(at, controlRequest{Op: opLocalRead, Key: key}, requestTimeout)
 	if err != nil {
 		return "", false, err
@@ -132,6 +135,7 @@ func (r *Remote) GetLocal(key string, at NodeID) (string, bool, error) {
 		ClientID: LocalReadClientID, Kind: check.GetOperation, Key: key,
 		Output: check.GetOutput{Value: answer.Result.Value, Found: answer.Result.Found},
 		Call:   int64(called), Return: int64(r.Now()), Outcome: check.Completed,
+		CallSequence: calledStamp, ReturnSequence: r.nextStamp(),
 	})
 	return answer.Result.Value, answer.Result.Found, nil
 }
@@ -162,6 +166,8 @@ func (r *Remote) run(call *Call) {
 	call.Invoked = r.Now()
 	deadline := time.Now().Add(timeout)
 	r.clients.mu.Lock()
+	r.clients.stamp++
+	call.invokedStamp = r.clients.stamp
 	r.clients.inFlight[call] = true
 	target := call.At
 	if target == raft.None {
@@ -280,6 +286,8 @@ func (r *Remote) attempt(call *Call, target NodeID, wait time.Duration) (control
 func (r *Remote) finish(call *Call, err error) {
 	call.Done, call.Err, call.Returned = true, err, r.Now()
 	r.clients.mu.Lock()
+	r.clients.stamp++
+	call.returnedStamp = r.clients.stamp
 	delete(r.clients.inFlight, call)
 	r.clients.mu.Unlock()
 	if operation, ok := operationOf(call); ok {
@@ -297,6 +305,14 @@ func (r *Remote) remember(operation check.Operation) {
 		return
 	}
 	r.clients.history = append(r.clients.history, operation)
+}
+
+// nextStamp numbers the next call or return.
+func (r *Remote) nextStamp() uint64 {
+	r.clients.mu.Lock()
+	defer r.clients.mu.Unlock()
+	r.clients.stamp++
+	return r.clients.stamp
 }
 
 // History returns a copy of this REPL's client history so far.
@@ -318,7 +334,8 @@ func (r *Remote) CheckLinearizability(timeout time.Duration) (check.Linearizabil
 	history := append([]check.Operation(nil), r.clients.history...)
 	now := r.Now()
 	for call := range r.clients.inFlight {
-		pending := Call{Command: call.Command, Read: call.Read, Invoked: call.Invoked, Returned: now, Err: ErrTimeout, index: 1}
+		pending := Call{Command: call.Command, Read: call.Read, Invoked: call.Invoked, Returned: now, Err: ErrTimeout, index: 1,
+			invokedStamp: call.invokedStamp, returnedStamp: r.clients.stamp + 1}
 		if operation, ok := operationOf(&pending); ok {
 			history = append(history, operation)
 		}

@@ -1,12 +1,15 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"raftctl/check"
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // figure37 plays thesis Fig. 3.7 (a) to (d1) on five nodes and returns
@@ -81,6 +84,15 @@ func TestFigure37CorrectRuleIsSafe(t *testing.T) { // thesis §3.6.2, Fig. 3.7
 }
 
 func TestFigure37CommitOldTermIsCaught(t *testing.T) { // thesis Fig. 3.7, the wrong rule
+	var refusals []Record
+	observeNewClusters = func(c *Local) {
+		c.Subscribe(func(record Record) {
+			if record.Kind == RecordApply && errors.Is(record.Err, store.ErrEntryOutOfOrder) {
+				refusals = append(refusals, record)
+			}
+		})
+	}
+	defer func() { observeNewClusters = nil }()
 	c := figure37(t, raft.Bugs{CommitOldTerm: true})
 	found := map[check.Property]bool{}
 	for _, violation := range c.Violations() {
@@ -89,6 +101,23 @@ func TestFigure37CommitOldTermIsCaught(t *testing.T) { // thesis Fig. 3.7, the w
 	}
 	if !found[check.StateMachineSafety] {
 		t.Fatalf("the checker did not report State Machine Safety: %v", c.Violations())
+	}
+	// The evidence names only what state machines really applied: a node
+	// whose state machine refused an entry (it had applied that index
+	// already) is never said to have applied it.
+	for _, violation := range c.Violations() {
+		if violation.Property != check.StateMachineSafety {
+			continue
+		}
+		for _, refusal := range refusals {
+			claim := fmt.Sprintf("%v applied index %d term %d", refusal.Node, refusal.Entry.Index, refusal.Entry.Term)
+			if strings.Contains(violation.Evidence, claim) {
+				t.Errorf("evidence %q says %s, but its state machine refused that entry", violation.Evidence, claim)
+			}
+		}
+	}
+	if len(refusals) == 0 {
+		t.Fatal("no state machine refused an entry: the scenario no longer shows the case")
 	}
 }
 

@@ -78,8 +78,12 @@ func (r *Node) stepCandidate(m Message) {
 	switch {
 	case preVote && r.role != PreCandidate, !preVote && r.role != Candidate:
 		return // an answer to an election we are no longer running
-	case preVote && m.VoteGranted && m.Term != r.term+1:
-		return // a grant for another round
+	case m.RequestTerm != r.electionTerm():
+		// An answer to a request of another election, such as a refusal
+		// of our request of an older term that arrives after we moved on
+		// (thesis §3.4: votes count for one term only).
+		r.emit(Event{Kind: EventVoteIgnored, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), OtherTerm: m.RequestTerm, Section: "§3.4"})
+		return
 	}
 	if _, counted := r.votes[m.From]; counted {
 		return // a duplicate
@@ -90,8 +94,27 @@ func (r *Node) stepCandidate(m Message) {
 	r.decideElection()
 }
 
-// decideElection ends the (pre)election once a majority has answered
-// either way, and reports whether it did.
+// electionTerm is the term the running (pre)election asks votes for.
+func (r *Node) electionTerm() Term {
+	if r.role == PreCandidate {
+		return r.term + 1
+	}
+	return r.term
+}
+
+// decideElection ends the (pre)election once it is decided, and reports
+// whether it did. A candidate wins with a majority; refusals do not end a
+// real election:
+//
+// > a candidate continues in this state until one of three things happens:
+// > (a) it wins the election, (b) another server establishes itself as
+// > leader, or (c) another election timeout goes by without a winner.
+// > (thesis §3.4)
+//
+// Differs from thesis §9.6, which does not say what a refused pre-candidate
+// does: like etcd's raft, it goes back to being a follower once a majority
+// has refused. It never raised its term, so nothing else changes, and its
+// election timer runs on as before.
 func (r *Node) decideElection() bool {
 	granted, refused := r.voteCounts()
 	switch {
@@ -101,8 +124,6 @@ func (r *Node) decideElection() bool {
 		r.becomeLeader(granted)
 	case refused >= r.quorum() && r.role == PreCandidate:
 		r.becomeFollower(r.term, None, ReasonPreVoteLost)
-	case refused >= r.quorum():
-		r.becomeFollower(r.term, None, ReasonElectionLost)
 	default:
 		return false
 	}
@@ -116,7 +137,7 @@ func (r *Node) handleRequestVote(m Message) {
 	refuse := func(event Event) {
 		event.Kind, event.Peer, event.PreVote = EventVoteRefused, m.From, preVote
 		r.emit(event)
-		r.send(Message{Type: voteResponseType(m.Type), To: m.From})
+		r.send(Message{Type: voteResponseType(m.Type), To: m.From, RequestTerm: m.Term})
 	}
 	if preVote {
 		if m.Term <= r.term {
@@ -142,7 +163,7 @@ func (r *Node) handleRequestVote(m Message) {
 			OtherIndex: r.log.lastIndex(), OtherTerm: r.log.lastTerm(), Section: "§3.6.1"})
 		return
 	}
-	response := Message{Type: voteResponseType(m.Type), To: m.From, VoteGranted: true}
+	response := Message{Type: voteResponseType(m.Type), To: m.From, VoteGranted: true, RequestTerm: m.Term}
 	if preVote {
 		response.Term = m.Term
 	} else {

@@ -36,7 +36,8 @@ type Config struct {
 	// leader skips a whole term per round trip (thesis §3.5, §4.2.1).
 	ConflictHint bool
 	// Stickiness: a server that heard from a current leader within the
-	// minimum election timeout ignores RequestVote (thesis §4.2.3).
+	// minimum election timeout ignores RequestVote (thesis §4.2.3), and
+	// does not campaign itself. Leases need it (thesis §6.4.1, read.go).
 	Stickiness bool
 
 	// Batching and pipelining (thesis §10.2.2): at most MaxEntriesPerMessage
@@ -61,10 +62,15 @@ type Bugs struct {
 	// ForgetVote leaves votedFor out of what is persisted (breaks thesis
 	// §3.8): after a restart the node can vote twice in one term.
 	ForgetVote bool
+	// LeaseWithoutStickiness serves lease reads without the §4.2.3 rule
+	// (breaks thesis §6.4.1): a follower can grant a pre-vote, acknowledge
+	// the old leader's heartbeat, then grant the real vote, so a new
+	// leader is elected while the old one still trusts its lease.
+	LeaseWithoutStickiness bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -75,6 +81,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.NoElectionRestriction = on
 	case "forget-vote":
 		b.ForgetVote = on
+	case "lease-without-stickiness":
+		b.LeaseWithoutStickiness = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -92,6 +100,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.ForgetVote {
 		names = append(names, "forget-vote")
+	}
+	if b.LeaseWithoutStickiness {
+		names = append(names, "lease-without-stickiness")
 	}
 	return names
 }

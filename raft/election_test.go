@@ -191,10 +191,17 @@ func TestStickinessIgnoresRequestVote(t *testing.T) { // thesis §4.2.3
 	tc := newTestCluster(t, 3, func(c *Config) { c.Stickiness = true })
 	tc.campaign(1)
 	tc.stabilize()
-	tc.campaign(2)
+	tc.clearEvents()
+	// n2's request for term 2 reaches n3, which heard n1 just now.
+	tc.nodes[3].Step(Message{Type: MsgRequestVote, From: 2, To: 3, Term: 2})
+	tc.process(3)
 	tc.stabilize()
 	tc.requireRole(3, Follower, 1)
 	tc.requireRole(1, Leader, 1)
+	refused := tc.eventsOf(EventVoteRefused)
+	if len(refused) != 1 || refused[0].Reason != ReasonLeaderRecentlyHeard || refused[0].VotedFor != 1 {
+		t.Fatalf("want n3 to refuse because it heard n1, got %+v", refused)
+	}
 }
 
 func TestCheckQuorumStepsDown(t *testing.T) { // thesis §6.2

@@ -52,6 +52,10 @@ const (
 	// (ReasonHeartbeatRound), or by its lease, with Count ticks left
 	// (ReasonLease).
 	EventReadConfirmed
+	// EventVoteIgnored: a candidate ignored Peer's answer (a grant when
+	// VotedFor is set) to a request of another election, whose term was
+	// OtherTerm (thesis §3.4).
+	EventVoteIgnored
 )
 
 var eventKindNames = map[EventKind]string{
@@ -70,6 +74,7 @@ var eventKindNames = map[EventKind]string{
 	EventHeartbeat:        "heartbeat",
 	EventStepDown:         "step-down",
 	EventReadConfirmed:    "read-confirmed",
+	EventVoteIgnored:      "vote-ignored",
 }
 
 func (k EventKind) String() string {
@@ -98,7 +103,6 @@ const (
 	ReasonPreVoteWon      // a majority would vote for us (thesis §9.6)
 	ReasonPreVoteLost     // a majority would not (thesis §9.6)
 	ReasonElectionWon     // a majority voted for us (thesis §3.4)
-	ReasonElectionLost    // a majority voted against us (thesis §3.4)
 	ReasonHigherTerm      // a message carried a higher term (thesis §3.3)
 	ReasonLeaderHeard     // AppendEntries from the leader of our term (thesis §3.4)
 	ReasonQuorumLost      // no majority heard within an election timeout (thesis §6.2)
@@ -125,7 +129,6 @@ var reasonTexts = map[Reason]string{
 	ReasonPreVoteWon:          "prevote won",
 	ReasonPreVoteLost:         "prevote lost",
 	ReasonElectionWon:         "election won",
-	ReasonElectionLost:        "election lost",
 	ReasonHigherTerm:          "higher term",
 	ReasonLeaderHeard:         "leader heard",
 	ReasonQuorumLost:          "quorum lost",

@@ -103,6 +103,13 @@ type Message struct {
 	// HintGiven tells the leader the hint fields are meaningful.
 	HintGiven bool
 
+	// RequestTerm, in a RequestVote or PreVote response, is the term of the
+	// request it answers (a PreVote's proposed term), so that a candidate
+	// counts an answer only for the election it asked in: a refusal of an
+	// older request, answered after the candidate moved on to a newer
+	// term, says nothing about the newer election.
+	RequestTerm Term
+
 	// ReadRound numbers the leader's heartbeat rounds: AppendEntries carries
 	// the current one and its answer echoes it, to confirm reads (thesis
 	// §6.4).

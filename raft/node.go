@@ -111,8 +111,17 @@ func (r *Node) Tick() {
 }
 
 // Campaign fires the election timer now, as if it had run out.
+//
+// With Stickiness on, a server that heard a current leader within the
+// minimum election timeout refuses its own vote as it would refuse anyone
+// else's (thesis §4.2.3): its timer could not have run out that early, and
+// a lease (thesis §6.4.1) counts on no server voting in that window.
 func (r *Node) Campaign() {
 	if r.role == Leader {
+		return
+	}
+	if r.config.Stickiness && r.leaderRecentlyHeard() {
+		r.emit(Event{Kind: EventVoteRefused, Peer: r.id, Reason: ReasonLeaderRecentlyHeard, VotedFor: r.leader, Section: "§4.2.3"})
 		return
 	}
 	r.startElection()
@@ -172,7 +181,7 @@ func (r *Node) stepTerm(m Message) bool {
 			// > if a server receives a RequestVote request within the minimum
 			// > election timeout of hearing from a current leader, it does not
 			// > update its term or grant its vote. (thesis §4.2.3)
-			r.emit(Event{Kind: EventVoteRefused, Peer: m.From, Reason: ReasonLeaderRecentlyHeard, Section: "§4.2.3"})
+			r.emit(Event{Kind: EventVoteRefused, Peer: m.From, Reason: ReasonLeaderRecentlyHeard, VotedFor: r.leader, Section: "§4.2.3"})
 			return false
 		}
 		r.emit(Event{Kind: EventTermChanged, Peer: m.From, OtherTerm: r.term, Term: m.Term, Reason: ReasonHigherTerm, Section: "§3.3"})
@@ -199,7 +208,7 @@ func (r *Node) rejectStale(m Message) {
 		r.send(Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex})
 	case MsgRequestVote, MsgPreVote:
 		r.emit(Event{Kind: EventVoteRefused, Peer: m.From, PreVote: m.Type == MsgPreVote, OtherTerm: m.Term, Reason: ReasonStaleTerm, Section: "§3.3"})
-		r.send(Message{Type: voteResponseType(m.Type), To: m.From})
+		r.send(Message{Type: voteResponseType(m.Type), To: m.From, RequestTerm: m.Term})
 	}
 }
 

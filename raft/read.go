@@ -31,9 +31,9 @@ var (
 	// ErrNoLease: the leader's lease is not (or no longer) valid; read
 	// with ReadIndex or through the log instead.
 	ErrNoLease = errors.New("no valid lease: a majority has not answered a heartbeat recently")
-	// ErrLeaseUnsafe: without PreVote or stickiness a follower can vote for
-	// a new leader while it still hears the old one, so no lease holds.
-	ErrLeaseUnsafe = errors.New("leases need prevote or stickiness on: otherwise a new leader can be elected while the lease holds (thesis §6.4.1)")
+	// ErrLeaseUnsafe: without stickiness a follower can vote for a new
+	// leader while it still hears the old one, so no lease holds.
+	ErrLeaseUnsafe = errors.New("lease reads need stickiness on (`set stickiness on`): followers that hear the leader must refuse real votes (thesis §4.2.3); PreVote alone lets a new leader be elected while the lease holds (thesis §6.4.1)")
 )
 
 // leaseDriftPercent is the clock drift the lease allows for: a lease lasts
@@ -68,7 +68,7 @@ func (r *Node) ReadIndex(request uint64, lease bool) error {
 		index = r.commitIndex
 	}
 	if lease {
-		if !r.config.PreVote && !r.config.Stickiness {
+		if !r.leaseSafe() {
 			return ErrLeaseUnsafe
 		}
 		if index == 0 || r.leaderTicks >= r.leaseUntil() {
@@ -83,6 +83,27 @@ func (r *Node) ReadIndex(request uint64, lease bool) error {
 	r.reads = append(r.reads, pendingRead{request: request, round: r.readRound, index: index})
 	r.confirmReads()
 	return nil
+}
+
+// leaseSafe reports whether this node may trust a lease at all.
+//
+// The lease argument of thesis §6.4.1 is that no other server can be
+// elected before start + election timeout / drift bound. That holds only if
+// every server that acknowledged the round refuses real votes for a minimum
+// election timeout after it heard the leader: the §4.2.3 rule,
+//
+// > if a server receives a RequestVote request within the minimum election
+// > timeout of hearing from a current leader, it does not update its term or
+// > grant its vote. (thesis §4.2.3)
+//
+// which Config.Stickiness turns on (stepTerm applies it to requests, and
+// Campaign to a server's vote for itself). PreVote (thesis §9.6) is not
+// enough: it filters only the pre-vote round, so a follower can grant a
+// pre-vote, then acknowledge the old leader's heartbeat (extending its
+// lease), then grant the real vote. The teaching bug LeaseWithoutStickiness
+// trusts leases anyway, to show that stale read.
+func (r *Node) leaseSafe() bool {
+	return r.config.Stickiness || r.config.Bugs.LeaseWithoutStickiness
 }
 
 // startRound begins a heartbeat round: the AppendEntries sent from now on
@@ -142,4 +163,14 @@ func (r *Node) readIndexKnown() {
 		}
 	}
 	r.confirmReads()
+}
+
+// LeaseTicks is how many ticks this leader's lease still holds (thesis
+// §6.4.1): 0 on other roles, when leases are not trusted, or once the
+// lease has run out.
+func (r *Node) LeaseTicks() int {
+	if r.role != Leader || !r.leaseSafe() {
+		return 0
+	}
+	return max(0, r.leaseUntil()-r.leaderTicks)
 }

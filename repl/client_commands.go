@@ -23,7 +23,7 @@ func clientCommands() []Command {
 		{
 			Name: "get", Usage: "get KEY [@NODE] [read=index|lease|local]", Group: groupClients, Section: "§6.3",
 			Summary: "Read KEY with the same client rules; the default goes through the log (linearizable, §6.3), " +
-				"read=index has the leader confirm with a heartbeat round (§6.4), read=lease trusts the leader's lease (§6.4.1), " +
+				"read=index has the leader confirm with a heartbeat round (§6.4), read=lease trusts the leader's lease (§6.4.1; needs stickiness on, §4.2.3), " +
 				"read=local asks one node's state machine (fast, maybe stale).",
 			Example:   "get x @n2 read=local",
 			Arguments: []Argument{{Kind: ArgumentKey}, {Kind: ArgumentWords, Words: []string{"read=local", "read=index", "read=lease"}}},

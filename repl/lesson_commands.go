@@ -69,6 +69,13 @@ func (s *Session) printLessons() {
 // lessonProgress reads the completed lessons; without a progress directory
 // (or with an unreadable file) nothing is marked.
 func (s *Session) lessonProgress() lessons.Progress {
+	if s.options.Progress != nil {
+		progress, err := s.options.Progress.Load()
+		if err != nil {
+			s.println("warning: " + err.Error())
+		}
+		return progress
+	}
 	if s.options.ProgressDir == "" {
 		return lessons.Progress{}
 	}
@@ -91,10 +98,8 @@ func (s *Session) finishLesson() {
 	if s.lesson == nil || !s.lesson.Done() {
 		return
 	}
-	if s.lesson.Completed() && s.options.ProgressDir != "" {
-		if err := lessons.MarkCompleted(s.options.ProgressDir, s.lesson.Lesson().Name); err != nil {
-			s.println("warning: cannot save your progress: " + err.Error())
-		}
+	if s.lesson.Completed() {
+		s.markCompleted(s.lesson.Lesson().Name)
 	}
 	s.lesson = nil
 	if s.options.QuitAfterLesson {
@@ -124,10 +129,8 @@ func (s *Session) AutoLesson(name string) error {
 		return err
 	}
 	err = lessons.Auto(lesson, lessonConsole{s}, sessionWriter{s})
-	if err == nil && s.options.ProgressDir != "" {
-		if markErr := lessons.MarkCompleted(s.options.ProgressDir, lesson.Name); markErr != nil {
-			s.println("warning: cannot save your progress: " + markErr.Error())
-		}
+	if err == nil {
+		s.markCompleted(lesson.Name)
 	}
 	return err
 }

@@ -69,7 +69,7 @@ var options = []option{
 	switchOption("checkquorum", "§6.2", "a leader steps down when it stops hearing a majority", func(s *cluster.Settings) *bool { return &s.CheckQuorum }),
 	switchOption("noop", "§6.4", "a new leader appends a no-op entry", func(s *cluster.Settings) *bool { return &s.LeaderNoop }),
 	switchOption("hint", "§3.5", "rejections carry conflict hints for fast log repair", func(s *cluster.Settings) *bool { return &s.ConflictHint }),
-	switchOption("stickiness", "§4.2.3", "followers ignore candidates while they hear a leader", func(s *cluster.Settings) *bool { return &s.Stickiness }),
+	switchOption("stickiness", "§4.2.3", "followers ignore candidates, and do not campaign, while they hear a leader (leases need it, §6.4.1)", func(s *cluster.Settings) *bool { return &s.Stickiness }),
 	{
 		name: "election", section: "§3.4", meaning: "election timeout range", values: []string{"150ms-300ms"},
 		apply: func(s *Session, settings *cluster.Settings, value string) error {

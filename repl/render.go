@@ -1,11 +1,13 @@
 package repl
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"raftctl/cluster"
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // renderer turns records into one plain line each: virtual time, node,
@@ -48,6 +50,11 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 	case cluster.RecordApply:
 		text = fmt.Sprintf("%v applied %d %s", record.Node, record.Entry.Index, describeEntry(record.Entry))
 		section, level = "§3.5", traceAll
+		if errors.Is(record.Err, store.ErrEntryOutOfOrder) {
+			text = fmt.Sprintf("%v refused to apply entry %d (term %d, %s): its state machine has applied index %d already",
+				record.Node, record.Entry.Index, record.Entry.Term, describeEntry(record.Entry), record.Entry.Index)
+			section, level = "§3.6.3", traceState
+		}
 	case cluster.RecordViolation:
 		text = fmt.Sprintf("violation of %s: %s", record.Violation.Property, record.Violation.Evidence)
 		section = record.Violation.Property.Section()
@@ -112,7 +119,16 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 	case raft.EventVoteGranted:
 		return fmt.Sprintf("%s grants %s to %v in term %d: its log %d/t%d is at least as up-to-date", node, vote, event.Peer, event.Term, event.Index, event.LogTerm), event.Section, traceRPC
 	case raft.EventVoteRefused:
+		if event.Peer == event.Node {
+			return fmt.Sprintf("%s does not campaign in term %d: %s, so its own vote would break the rule it applies to others", node, event.Term, refusalReason(event)), event.Section, traceState
+		}
 		return fmt.Sprintf("%s refuses %s to %v in term %d: %s", node, vote, event.Peer, event.Term, refusalReason(event)), event.Section, traceRPC
+	case raft.EventVoteIgnored:
+		answer := "refusal"
+		if event.VotedFor != raft.None {
+			answer = "grant"
+		}
+		return fmt.Sprintf("%s ignores a %s %s by %v: it answers the request of term %d, not this election's", node, vote, answer, event.Peer, event.OtherTerm), event.Section, traceRPC
 	case raft.EventVoteReceived:
 		answer := "refused"
 		if event.VotedFor != raft.None {
@@ -177,8 +193,6 @@ func roleReasonText(reason raft.Reason) string {
 		return "a majority would vote for it"
 	case raft.ReasonPreVoteLost:
 		return "a majority would not vote for it"
-	case raft.ReasonElectionLost:
-		return "a majority voted against it"
 	case raft.ReasonHigherTerm:
 		return "saw a higher term"
 	case raft.ReasonLeaderHeard:

@@ -46,6 +46,14 @@ type Options struct {
 	// DataDir are then ignored, and the cluster cannot be replaced. The
 	// session closes it.
 	Cluster cluster.Cluster
+	// OpenCluster, when set, builds every cluster of the session in place
+	// of cluster.New (the browser keeps its nodes in IndexedDB). first is
+	// true for the session's first cluster, which may come back from
+	// storage; later ones (cluster, reset) start from empty storage.
+	OpenCluster func(nodes int, seed uint64, settings cluster.Settings, first bool) (*cluster.Local, error)
+	// Progress, when set, keeps the completed lessons in place of
+	// ProgressDir (the browser's localStorage).
+	Progress ProgressKeeper
 }
 
 // Status is the outcome of a line, and the exit status of a script.
@@ -177,6 +185,8 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	switch {
 	case s.options.Cluster != nil:
 		err = fmt.Errorf("this session drives a real cluster, which cannot be replaced: %w", cluster.ErrWallClock)
+	case s.options.OpenCluster != nil:
+		local, err = s.options.OpenCluster(nodes, seed, settings, s.cluster == nil)
 	case s.options.DataDir == "":
 		local, err = cluster.New(nodes, seed, settings)
 	case s.cluster != nil:

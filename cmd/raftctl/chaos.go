@@ -53,19 +53,25 @@ Faults (--faults, comma-separated):
   wipe       restart with an erased disk: unsafe by design, so even
              correct code fails; not in the default list
   partition  partition the nodes, usually stranding the leader in a minority
-  cut        cut one link, both ways or one way
+  cut        cut one link, both ways or one way; often the leader loses a
+             follower whose timer fires at once while the leader's other
+             links slow down (a leader race, below)
   drop, dup, delay
              network-wide or one-link loss, duplication and delay
   campaign   fire one or two election timers early (overlapping elections)
 
 Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
-(§3.6.1), forget-vote (§3.8), and lazy-sync (set sync lazy: a kill loses the
-last second of writes). With any of them on, the default 1000 seeds find a
+(§3.6.1), forget-vote (§3.8), lease-without-stickiness (leases trusted with
+PreVote alone, §6.4.1), and lazy-sync (set sync lazy: a kill loses the last
+second of writes). With any of them on, the default 1000 seeds find a
 failure on 3 nodes and on 5.
 
-Half the seeds run the bare algorithm of chapter 3 (no PreVote, CheckQuorum
-or leader no-op), the other half draw each extension at random. A leader
-that has just won is often crashed, rebooted or stranded at once.
+Half the seeds run the bare algorithm of chapter 3 (no PreVote, CheckQuorum,
+leader no-op or stickiness), the other half draw each extension at random.
+A leader that has just won is often crashed, rebooted or stranded at once.
+Reads without the log (read=index, read=lease) go to the leader or to any
+one node. Whenever two nodes believe they lead, a leader race writes through
+the newer one and then reads the same key from the older one with a lease.
 
 Exit status: 0 when no seed failed, 1 when one did (or raftctl itself
 crashed or got stuck, which is reported too), 2 when the command line is

@@ -19,6 +19,8 @@ import (
 type nodeFlags struct {
 	id, listen, peers, dataDir, secretFile string
 	tick                                   time.Duration
+	preVote, checkQuorum, noop, hint       bool
+	stickiness                             bool
 	logFormat, logLevel                    string
 	// exitWithStdin stops the node when its stdin closes: the REPL that
 	// spawned it holds the other end, so the node ends when the REPL
@@ -28,6 +30,7 @@ type nodeFlags struct {
 
 func newNodeCommand(streams streams) *cobra.Command {
 	flags := &nodeFlags{}
+	defaults := cluster.DefaultSettings()
 	command := &cobra.Command{
 		Use:   "node",
 		Short: "Run one real Raft node (on a Raspberry Pi, or any machine)",
@@ -54,6 +57,11 @@ cleanly (its bbolt file is closed).`,
 	set.StringVar(&flags.dataDir, "data", "", "`DIR` for this node's bbolt file (required)")
 	set.StringVar(&flags.secretFile, "secret-file", "", "`FILE` holding the cluster secret, from raftctl node init (required)")
 	set.DurationVar(&flags.tick, "tick", 10*time.Millisecond, "length of one core tick (elections 150-300 ms and heartbeats 50 ms stay as they are)")
+	set.BoolVar(&flags.preVote, "prevote", defaults.PreVote, "PreVote before elections (thesis §9.6)")
+	set.BoolVar(&flags.checkQuorum, "checkquorum", defaults.CheckQuorum, "leaders step down without a quorum (thesis §6.2)")
+	set.BoolVar(&flags.noop, "noop", defaults.LeaderNoop, "new leaders append a no-op entry (thesis §6.4)")
+	set.BoolVar(&flags.hint, "hint", defaults.ConflictHint, "conflict hints for fast log repair (thesis §3.5)")
+	set.BoolVar(&flags.stickiness, "stickiness", defaults.Stickiness, "followers that hear a leader refuse votes (thesis §4.2.3); lease reads need it")
 	set.StringVar(&flags.logFormat, "log-format", "text", "log format: text or json")
 	set.StringVar(&flags.logLevel, "log-level", "info", "log level: debug (every decision), info, warn or error")
 	set.BoolVar(&flags.exitWithStdin, "exit-with-stdin", false, "stop when stdin closes (raftctl repl --spawn uses it)")
@@ -120,6 +128,8 @@ func runNode(flags *nodeFlags, streams streams) error {
 	}
 	settings := cluster.DefaultSettings()
 	settings.Tick = flags.tick
+	settings.PreVote, settings.CheckQuorum, settings.LeaderNoop = flags.preVote, flags.checkQuorum, flags.noop
+	settings.ConflictHint, settings.Stickiness = flags.hint, flags.stickiness
 	if err := settings.Validate(); err != nil {
 		return usageErrorf("--tick %v: %v", flags.tick, err)
 	}

@@ -59,6 +59,7 @@ decision scroll by, tagged with the thesis section that justifies it.`,
 	root.AddCommand(newBenchCommand(streams))
 	root.AddCommand(newChaosCommand(streams))
 	root.AddCommand(newNodeCommand(streams))
+	root.AddCommand(newWebCommand(streams))
 	return root
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"raftctl/net/wire"
@@ -41,8 +42,7 @@ func (t *Transport) acceptLoop() {
 		select {
 		case t.handshakeSlots <- struct{}{}:
 		default:
-			t.overLimit.Add(1)
-			t.refuse(conn.RemoteAddr(), fmt.Errorf("%d handshakes already in progress (MaxHandshakes)", t.config.MaxHandshakes))
+			t.refuse(&t.overLimit, conn.RemoteAddr(), fmt.Errorf("%d handshakes already in progress (MaxHandshakes)", t.config.MaxHandshakes))
 			conn.Close()
 			continue
 		}
@@ -73,17 +73,16 @@ func (t *Transport) handleConnection(conn net.Conn) {
 		if isTimeout(err) {
 			err = fmt.Errorf("no handshake within %v: %w", t.config.HandshakeTimeout, err)
 		}
-		t.refused.Add(1)
-		t.refuse(conn.RemoteAddr(), err)
+		t.refuse(&t.refused, conn.RemoteAddr(), err)
 		return
 	}
 	conn.SetDeadline(time.Time{})
 	releaseSlot()
 
 	switch s.kind {
-	case KindPeer:
+	case peerConnection:
 		t.readPeer(s)
-	case KindControl:
+	case controlConnection:
 		c := newConn(s, t.config.WriteTimeout, t.limits, func() { t.untrack(conn) })
 		t.logger.Info("control connection", "remote", conn.RemoteAddr().String())
 		// Not counted in wg: Close closes the connection but does not
@@ -100,9 +99,9 @@ func (t *Transport) handleConnection(conn net.Conn) {
 func (t *Transport) decide(hello clientHello) string {
 	reason := t.refusalReason(hello)
 	if reason != "" {
-		if p := t.peers[hello.From]; p != nil && hello.Kind == KindPeer {
-			p.stats.rejected.Add(1)
+		if p := t.peers[hello.From]; p != nil && hello.Kind == peerConnection {
 			p.stats.setError("refused its connection: " + reason)
+			p.stats.rejected.Add(1)
 		}
 	}
 	return reason
@@ -111,7 +110,7 @@ func (t *Transport) decide(hello clientHello) string {
 func (t *Transport) refusalReason(hello clientHello) string {
 	self := t.config.ID
 	switch hello.Kind {
-	case KindPeer:
+	case peerConnection:
 		switch {
 		case hello.From == self:
 			return fmt.Sprintf("%v cannot be its own peer (is %v's address in its own peer list under another ID?)", self, self)
@@ -121,7 +120,7 @@ func (t *Transport) refusalReason(hello clientHello) string {
 			return fmt.Sprintf("this is %v, not %v (check the peer addresses)", self, hello.To)
 		}
 		return ""
-	case KindControl:
+	case controlConnection:
 		switch {
 		case t.config.Control == nil:
 			return fmt.Sprintf("%v does not accept control connections", self)
@@ -165,8 +164,8 @@ func (t *Transport) readPeer(s *session) {
 				logger.Debug("peer connection closed")
 				return
 			}
-			p.stats.rejected.Add(1)
 			p.stats.setError("closed its connection: " + err.Error())
+			p.stats.rejected.Add(1)
 			logger.Warn("closing peer connection", "reason", err.Error())
 			return
 		}
@@ -202,11 +201,13 @@ func (t *Transport) readMessage(s *session) (raft.Message, error) {
 	return m, nil
 }
 
-// refuse records and logs (rate-limited) a connection refused before it
-// authenticated.
-func (t *Transport) refuse(remote net.Addr, err error) {
+// refuse records, counts and logs (rate-limited) a connection refused
+// before it authenticated. The reason is stored before the count grows,
+// so whoever sees the new count sees its reason.
+func (t *Transport) refuse(counter *atomic.Uint64, remote net.Addr, err error) {
 	reason := fmt.Sprintf("%v: %v", remote, err)
 	t.lastRefusal.Store(&reason)
+	counter.Add(1)
 	if ok, suppressed := t.refusalLog.allow(time.Now()); ok {
 		t.logger.Warn("connection refused", "remote", remote.String(), "reason", err.Error(), "suppressed", suppressed)
 	}

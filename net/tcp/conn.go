@@ -59,7 +59,7 @@ func DialControl(ctx context.Context, address string, secret []byte) (*Conn, err
 	// Closing the connection when ctx ends interrupts the handshake.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	limits := limitsWithDefaults(wire.Limits{})
-	s, err := clientHandshake(conn, bufio.NewReader(conn), secret, KindControl, raft.None, raft.None, limits)
+	s, err := clientHandshake(conn, bufio.NewReader(conn), secret, controlConnection, raft.None, raft.None, limits)
 	if !stop() || err != nil {
 		conn.Close()
 		if err == nil || ctx.Err() != nil {

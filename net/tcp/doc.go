@@ -25,14 +25,16 @@
 // message is a net/wire frame under the secret (so a wrong secret is
 // detected at the first message) and has a fixed layout (hello.go):
 //
-//  1. client hello   version, kind (peer or control), From (the caller's
-//     node ID, none for control), To (the node it expects
-//     to reach, none for control), NonceC (32 random bytes)
-//  2. server hello   version, status (accepted or refused), ID (the
-//     server's node ID), NonceS (32 random bytes), reason
-//     (why refused, in words), and
-//     ProofS = HMAC(secret, "server proof" || hello 1 || hello 2 up to ProofS)
-//  3. client finish  ProofC = HMAC(secret, "client proof" || hello 1 || hello 2)
+//	client -> server  hello 1: version, kind (peer or control), From (the
+//	                  caller's node ID; none for control), To (the node it
+//	                  expects to reach; none for control), NonceC (32
+//	                  random bytes)
+//	server -> client  hello 2: version, status (accepted or refused), ID
+//	                  (the server's node ID), NonceS (32 random bytes),
+//	                  reason (why refused, in words), and ProofS =
+//	                  HMAC(secret, "server proof" || hello 1 || hello 2 up to ProofS)
+//	client -> server  finish: ProofC =
+//	                  HMAC(secret, "client proof" || hello 1 || hello 2)
 //
 // The client checks ProofS, which covers its fresh NonceC: the server holds
 // the secret and is answering now (and, for a peer, it checks ID is the node

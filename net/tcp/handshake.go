@@ -38,7 +38,7 @@ var (
 type session struct {
 	conn   net.Conn
 	reader *bufio.Reader
-	kind   Kind
+	kind   connectionKind
 	// local and remote are the node IDs at each end; a control client is
 	// raft.None.
 	local, remote raft.NodeID
@@ -57,7 +57,7 @@ func freshNonce() [nonceBytes]byte {
 // clientHandshake runs the caller's side of the handshake on conn, whose
 // deadline the caller has set: kind and from say who is calling, to whom
 // it expects (None: any node).
-func clientHandshake(conn net.Conn, reader *bufio.Reader, secret []byte, kind Kind, from, to raft.NodeID, limits wire.Limits) (*session, error) {
+func clientHandshake(conn net.Conn, reader *bufio.Reader, secret []byte, kind connectionKind, from, to raft.NodeID, limits wire.Limits) (*session, error) {
 	hello := clientHello{Version: handshakeVersion, Kind: kind, From: from, To: to, Nonce: freshNonce()}
 	if err := wire.WriteFrame(conn, secret, hello.encode()); err != nil {
 		return nil, fmt.Errorf("%w: sending hello: %w", ErrHandshake, err)

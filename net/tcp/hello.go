@@ -37,26 +37,26 @@ const (
 	maxHandshakeFrameLen = serverHelloMaxBytes
 )
 
-// Kind says what a connection is for. It is part of the client hello and so
+// connectionKind says what a connection is for. It is part of the client hello and so
 // of both proofs: a control connection cannot be passed off as a peer's.
-type Kind uint8
+type connectionKind uint8
 
 const (
-	// KindPeer carries Raft messages from one node to another.
-	KindPeer Kind = 1
-	// KindControl carries opaque payloads between a control client (the
+	// peerConnection carries Raft messages from one node to another.
+	peerConnection connectionKind = 1
+	// controlConnection carries opaque payloads between a control client (the
 	// REPL's Remote) and a node.
-	KindControl Kind = 2
+	controlConnection connectionKind = 2
 )
 
-func (kind Kind) String() string {
+func (kind connectionKind) String() string {
 	switch kind {
-	case KindPeer:
+	case peerConnection:
 		return "peer"
-	case KindControl:
+	case controlConnection:
 		return "control"
 	}
-	return fmt.Sprintf("Kind(%d)", uint8(kind))
+	return fmt.Sprintf("connectionKind(%d)", uint8(kind))
 }
 
 // Labels put in front of everything the secret signs in the handshake, one
@@ -77,7 +77,7 @@ var errHandshake = errors.New("malformed handshake")
 // expects to reach, and a fresh nonce the server's proof must cover.
 type clientHello struct {
 	Version uint8
-	Kind    Kind
+	Kind    connectionKind
 	// From is the calling node (None for a control client).
 	From raft.NodeID
 	// To is the node the caller believes it dialed (None: any node, for a
@@ -97,7 +97,7 @@ func parseClientHello(data []byte) (clientHello, error) {
 	if err := checkHeader(data, 'H', clientHelloBytes, clientHelloBytes); err != nil {
 		return h, err
 	}
-	h.Version, h.Kind, h.From, h.To = data[2], Kind(data[3]), raft.NodeID(data[4]), raft.NodeID(data[5])
+	h.Version, h.Kind, h.From, h.To = data[2], connectionKind(data[3]), raft.NodeID(data[4]), raft.NodeID(data[5])
 	copy(h.Nonce[:], data[6:])
 	return h, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"strings"
 	"sync"
@@ -144,4 +145,9 @@ func dialControl(t testing.TB, address string, secret []byte) (*Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return DialControl(ctx, address, secret)
+}
+
+// newTestRand returns a seeded source for tests that draw.
+func newTestRand() *rand.Rand {
+	return rand.New(rand.NewPCG(7, 7))
 }

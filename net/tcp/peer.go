@@ -110,10 +110,11 @@ func (p *peer) connect() (*session, error) {
 	conn.SetDeadline(time.Now().Add(p.t.config.HandshakeTimeout))
 	// Small: a peer connection carries nothing back after the handshake.
 	reader := bufio.NewReaderSize(conn, 1024)
-	s, err := clientHandshake(conn, reader, p.t.config.Secret, KindPeer, p.t.config.ID, p.id, p.t.limits)
+	s, err := clientHandshake(conn, reader, p.t.config.Secret, peerConnection, p.t.config.ID, p.id, p.t.limits)
 	if err != nil {
 		p.t.untrack(conn)
 		if errors.Is(err, ErrRefused) || errors.Is(err, ErrWrongSecret) {
+			p.stats.setError(err.Error())
 			p.stats.rejected.Add(1)
 		}
 		return nil, err

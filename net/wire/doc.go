@@ -19,7 +19,7 @@
 //	From, To      uvarint  each must fit raft.NodeID (<= 255)
 //	Term, LastLogIndex, LastLogTerm, PrevLogIndex, PrevLogTerm,
 //	LeaderCommit, MatchIndex, ConflictTerm, ConflictIndex, LogLength,
-//	ReadRound
+//	ReadRound, RequestTerm
 //	              uvarint  each
 //	Entry count   uvarint  <= Limits.MaxEntries
 //	then per entry:
@@ -30,7 +30,7 @@
 //
 // Every field is written for every message type, even where the type does
 // not use it (a zero costs one byte), so the encoding never has to know
-// which fields a type uses and every field round-trips. A heartbeat is 17
+// which fields a type uses and every field round-trips. A heartbeat is 18
 // bytes; an AppendEntries entry costs its command plus about 5 bytes.
 //
 // The encoding is canonical: the decoder rejects varints with redundant

@@ -57,6 +57,7 @@ func randomMessage(rng *rand.Rand) raft.Message {
 		ConflictIndex: raft.Index(randomValue(rng)),
 		LogLength:     raft.Index(randomValue(rng)),
 		ReadRound:     randomValue(rng),
+		RequestTerm:   raft.Term(randomValue(rng)),
 		HintGiven:     rng.IntN(2) == 0,
 	}
 	switch rng.IntN(4) {
@@ -126,7 +127,7 @@ func typicalAppendEntries() raft.Message {
 }
 
 // encodeFields builds a message by hand: Version, Type, Flags, then one
-// uvarint per value (From, To, the ten index and term fields, the count),
+// uvarint per value (From, To, the twelve index, term and round fields, the count),
 // then raw bytes for entries.
 func encodeFields(version, messageType, flags byte, values []uint64, rest ...byte) []byte {
 	data := []byte{version, messageType, flags}
@@ -144,9 +145,9 @@ func appendUvarint(data []byte, value uint64) []byte {
 	return append(data, byte(value))
 }
 
-// zeroFields are From n1, To n2, ten zero fields and no entries.
+// zeroFields are From n1, To n2, twelve zero fields and no entries.
 func zeroFields(entries uint64) []uint64 {
-	return []uint64{1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, entries}
+	return []uint64{1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, entries}
 }
 
 // knownError reports whether err is one this package promises.

@@ -62,7 +62,7 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 		uint64(m.LeaderCommit),
 		uint64(m.MatchIndex),
 		uint64(m.ConflictTerm), uint64(m.ConflictIndex), uint64(m.LogLength),
-		m.ReadRound,
+		m.ReadRound, uint64(m.RequestTerm),
 		uint64(len(m.Entries)),
 	} {
 		buffer = binary.AppendUvarint(buffer, value)
@@ -87,7 +87,7 @@ func encodedSize(m raft.Message) int {
 		uvarintSize(uint64(m.MatchIndex)) +
 		uvarintSize(uint64(m.ConflictTerm)) + uvarintSize(uint64(m.ConflictIndex)) +
 		uvarintSize(uint64(m.LogLength)) + uvarintSize(m.ReadRound) +
-		uvarintSize(uint64(len(m.Entries)))
+		uvarintSize(uint64(m.RequestTerm)) + uvarintSize(uint64(len(m.Entries)))
 	for _, entry := range m.Entries {
 		size += uvarintSize(uint64(entry.Index)) + uvarintSize(uint64(entry.Term)) + 1 +
 			uvarintSize(uint64(len(entry.Command))) + len(entry.Command)
@@ -148,6 +148,7 @@ func DecodeMessageWithLimits(data []byte, limits Limits) (raft.Message, error) {
 	m.ConflictIndex = raft.Index(d.uvarint("ConflictIndex"))
 	m.LogLength = raft.Index(d.uvarint("LogLength"))
 	m.ReadRound = d.uvarint("ReadRound")
+	m.RequestTerm = raft.Term(d.uvarint("RequestTerm"))
 	m.Entries = d.entries(limits)
 	if d.begin("end") && d.offset != len(data) {
 		d.fail(ErrMalformed, "%d trailing bytes after the last entry", len(data)-d.offset)

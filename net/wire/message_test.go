@@ -102,8 +102,8 @@ func TestDecodedMessageOwnsItsMemory(t *testing.T) {
 
 func TestHeartbeatIsSmall(t *testing.T) {
 	heartbeat := raft.Message{Type: raft.MsgAppendEntries, From: 1, To: 2, Term: 3, LeaderCommit: 17}
-	if size := len(EncodeMessage(heartbeat)); size != 17 {
-		t.Fatalf("heartbeat encodes to %d bytes, want 17", size)
+	if size := len(EncodeMessage(heartbeat)); size != 18 {
+		t.Fatalf("heartbeat encodes to %d bytes, want 18", size)
 	}
 }
 

@@ -59,8 +59,11 @@ type generator struct {
 	writes     int
 	lastLeader int
 	// focus counts the pauses still to be short (see focusSteps).
-	focus  int
-	result Result
+	focus int
+	// raced is the newest leader a leader race (race.go) was run against;
+	// watch counts the steps still to be short pauses while one may start.
+	raced, watch int
+	result       Result
 }
 
 // Run generates and runs the script of one seed.
@@ -139,6 +142,7 @@ func (g *generator) header() bool {
 	words := []string{
 		fmt.Sprintf("cluster %d seed=%d", g.options.Nodes, g.seed),
 		"prevote=" + extension(), "checkquorum=" + extension(), "noop=" + extension(), "hint=" + g.onOff(),
+		"stickiness=" + extension(),
 		fmt.Sprintf("inflight=%d", 1+g.random.IntN(8)),
 		"client-timeout=" + clientTimeout.String(),
 	}
@@ -164,6 +168,13 @@ func (g *generator) onOff() string {
 // stranded at once, before its own entries spread and while a rival
 // candidate may still be asking for votes (thesis Fig. 3.7, §3.8).
 func (g *generator) step() bool {
+	if raced, ok := g.race(); raced {
+		return ok
+	}
+	if g.watch > 0 {
+		g.watch--
+		return g.pause()
+	}
 	leader := g.leader()
 	newLeader := leader != 0 && leader != g.lastLeader
 	g.lastLeader = leader
@@ -237,12 +248,12 @@ func (g *generator) operation() bool {
 		return g.exec("get %s", g.key())
 	case choice < 95:
 		// Without the log (thesis §6.4): the linearizability check at
-		// the end covers these too.
+		// the end covers these too. Half of them ask one node, any node.
 		g.result.Operations++
-		return g.exec("get %s read=index", g.key())
+		return g.exec("get %s%s read=index", g.key(), g.anyNode())
 	default:
 		g.result.Operations++
-		return g.exec("get %s read=lease", g.key())
+		return g.exec("get %s%s read=lease", g.key(), g.anyNode())
 	}
 }
 
@@ -254,6 +265,15 @@ func (g *generator) write() bool {
 }
 
 func (g *generator) key() string { return fmt.Sprintf("k%d", 1+g.random.IntN(keys)) }
+
+// anyNode is " @nX" for a random node half the time, else "" (the client
+// finds the leader).
+func (g *generator) anyNode() string {
+	if g.random.IntN(2) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" @n%d", 1+g.random.IntN(g.options.Nodes))
+}
 
 // pause lets time pass: a few milliseconds while an election runs, up to
 // 50 ms in a storm, up to a few election timeouts otherwise.
@@ -334,7 +354,7 @@ func (g *generator) someFault() faultStep {
 // has (Fig. 3.7) are where the teaching bugs show. They were tuned by
 // counting the seeds that catch each bug.
 var faultWeights = map[Fault]int{
-	FaultKill: 2, FaultRestart: 8, FaultWipe: 1, FaultPartition: 4, FaultCut: 1,
+	FaultKill: 2, FaultRestart: 8, FaultWipe: 1, FaultPartition: 4, FaultCut: 3,
 	FaultDrop: 1, FaultDup: 1, FaultDelay: 1, FaultCampaign: 1,
 }
 
@@ -372,6 +392,9 @@ func (g *generator) faultLine(fault Fault) faultStep {
 		}
 		return faultStep{g.split(), leader != 0}
 	case FaultCut:
+		if leader != 0 && len(up) > 1 && g.random.IntN(3) > 0 {
+			return faultStep{g.loseFollower(leader, up), true}
+		}
 		from := 1 + g.random.IntN(n)
 		if leader != 0 && g.random.IntN(2) == 0 {
 			from = leader

@@ -26,7 +26,11 @@ const (
 	// FaultPartition: `partition ...`, usually stranding the leader in a
 	// minority (the raw material of thesis Fig. 3.7).
 	FaultPartition Fault = "partition"
-	// FaultCut: `cut A-B` or `cut A->B`, one link both ways or one way.
+	// FaultCut: `cut A-B` or `cut A->B`, one link both ways or one way;
+	// often the leader loses one follower, whose timer fires at once,
+	// while the leader's messages to the others slow down (with delay and
+	// campaign allowed), and a write through the new leader is followed by
+	// a lease read from the old one (race.go, thesis §6.4.1).
 	FaultCut Fault = "cut"
 	// FaultDrop, FaultDup, FaultDelay: `net` or `link` settings for loss,
 	// duplication and delay (thesis §3.7).
