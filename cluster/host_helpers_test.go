@@ -75,11 +75,11 @@ func newPipe() (client, server pipeEnd) {
 	return pipeEnd{in: a, out: b, closed: closed, once: once}, pipeEnd{in: b, out: a, closed: closed, once: once}
 }
 
+// Once either end closes, both ends fail at once, as a reset TCP
+// connection does: nothing buffered is delivered any more.
 func (p pipeEnd) Send(payload []byte) error {
-	select {
-	case <-p.closed:
+	if p.isClosed() {
 		return io.ErrClosedPipe
-	default:
 	}
 	select {
 	case p.out <- slices.Clone(payload):
@@ -90,11 +90,26 @@ func (p pipeEnd) Send(payload []byte) error {
 }
 
 func (p pipeEnd) Receive() ([]byte, error) {
+	if p.isClosed() {
+		return nil, io.EOF
+	}
 	select {
 	case payload := <-p.in:
+		if p.isClosed() {
+			return nil, io.EOF
+		}
 		return payload, nil
 	case <-p.closed:
 		return nil, io.EOF
+	}
+}
+
+func (p pipeEnd) isClosed() bool {
+	select {
+	case <-p.closed:
+		return true
+	default:
+		return false
 	}
 }
 

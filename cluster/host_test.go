@@ -181,9 +181,17 @@ func TestRemoteReportsUnreachableOnce(t *testing.T) {
 	// Let several reconnection attempts fail.
 	remote.WaitFor(func([]NodeStatus) bool { return false }, 300*time.Millisecond)
 	c.restoreControl(3)
-	if !remote.WaitFor(func(rows []NodeStatus) bool { return !rows[2].Unreachable }, 5*time.Second) {
-		t.Fatal("n3 never came back")
+	// Back: reported, and told the rules (in that order).
+	var rules LinkRules
+	if !remote.WaitFor(func(rows []NodeStatus) bool {
+		if err := c.hosts[3].do(func() { rules = c.hosts[3].rules }); err != nil {
+			t.Fatal(err)
+		}
+		return !rows[2].Unreachable && len(rules.BlockOut) > 0
+	}, 5*time.Second) {
+		t.Fatalf("n3 never came back with its rules: %+v", rules)
 	}
+	remote.Collect()
 	remote.Close()
 	mu.Lock()
 	defer mu.Unlock()
@@ -200,10 +208,6 @@ func TestRemoteReportsUnreachableOnce(t *testing.T) {
 		t.Errorf("n3's fault records %q: want one unreachable and one reachable again", texts)
 	}
 	// n3 was told the partition when it came back.
-	var rules LinkRules
-	if err := c.hosts[3].do(func() { rules = c.hosts[3].rules }); err != nil {
-		t.Fatal(err)
-	}
 	if len(rules.BlockOut) != 2 || len(rules.BlockIn) != 2 {
 		t.Errorf("n3's rules after it came back: %+v, want n1 and n2 blocked both ways", rules)
 	}

@@ -194,11 +194,12 @@ func (n *remoteNode) keepConnected() {
 			case <-closing:
 				return
 			}
-			n.mu.Lock()
-			err := n.lastErr
-			n.mu.Unlock()
-			n.markUnreachable(err)
 		}
+		// Broken now, or before this loop first looked: report it (once).
+		n.mu.Lock()
+		err := n.lastErr
+		n.mu.Unlock()
+		n.markUnreachable(err)
 		select {
 		case <-time.After(n.remote.config.RetryInterval):
 		case <-closing:
