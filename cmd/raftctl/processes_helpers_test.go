@@ -23,34 +23,18 @@ import (
 // Helpers for tests that run real `raftctl node` processes on loopback:
 // the binary built from this package, real TCP, bbolt files.
 
-var (
-	buildOnce   sync.Once
-	builtBinary string
-	buildErr    error
-)
-
-// raftctlBinary builds this package once per test run.
+// raftctlBinary builds this package into the test's temporary directory
+// (the build cache makes every build after the first one quick).
 func raftctlBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts real node processes; skipped with -short")
 	}
-	buildOnce.Do(func() {
-		directory, err := os.MkdirTemp("", "raftctl-test-binary-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBinary = filepath.Join(directory, "raftctl")
-		output, err := exec.Command("go", "build", "-o", builtBinary, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, output)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	binary := filepath.Join(t.TempDir(), "raftctl")
+	if output, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, output)
 	}
-	return builtBinary
+	return binary
 }
 
 // processCluster is n `raftctl node` processes on 127.0.0.1.

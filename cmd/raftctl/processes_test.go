@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -231,6 +232,10 @@ func TestSpawnStopsNodesWhenReplIsKilled(t *testing.T) {
 	line, err := bufio.NewReader(stderr).ReadString('\n')
 	if err != nil {
 		t.Fatalf("no spawn line: %v", err)
+	}
+	if directory := regexp.MustCompile(`logs and data in (\S+)\)`).FindStringSubmatch(line); directory != nil {
+		// Killed, the REPL cannot remove it.
+		t.Cleanup(func() { os.RemoveAll(directory[1]) })
 	}
 	addresses := regexp.MustCompile(`127\.0\.0\.1:\d+`).FindAllString(line, -1)
 	if len(addresses) != 3 {
