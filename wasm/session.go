@@ -11,7 +11,7 @@ import (
 	"raftctl/cluster"
 	"raftctl/raft"
 	"raftctl/repl"
-	"raftctl/store/indexeddb"
+	"raftctl/wasm/indexeddb"
 )
 
 // databaseName is the page's IndexedDB database.

@@ -128,43 +128,70 @@ export class Picture {
     }
   }
 
+  // Nodes keep their elements from one snapshot to the next and are
+  // updated in place: a click whose press and release straddle a redraw
+  // still reaches the node (a replaced element would swallow it).
   drawNodes() {
-    this.nodeLayer.replaceChildren();
-    for (const node of this.snapshot.nodes) {
-      const { x, y } = this.positions.get(node.id);
-      const group = element("g", {
-        class: `node role-${node.role}` + (node.up ? "" : " down"),
-        transform: `translate(${x} ${y})`,
-        "data-node": node.id, "data-role": node.role, "data-term": node.term,
-        tabindex: 0, role: "button", "aria-label": `${node.id} ${node.role} term ${node.term}`,
-      }, this.nodeLayer);
-      element("circle", { r: nodeRadius, class: "body" }, group);
-      if (node.up && node.role !== "leader" && node.electionTimeout > 0) {
-        const fraction = Math.min(1, node.electionElapsed / node.electionTimeout);
-        const radius = nodeRadius + 5;
-        const angle = 2 * Math.PI * fraction - Math.PI / 2;
-        const large = fraction > 0.5 ? 1 : 0;
-        if (fraction >= 0.999) {
-          element("circle", { r: radius, class: "timer" }, group);
-        } else if (fraction > 0) {
-          element("path", {
-            class: "timer",
-            d: `M 0 ${-radius} A ${radius} ${radius} 0 ${large} 1 ${radius * Math.cos(angle)} ${radius * Math.sin(angle)}`,
-          }, group);
-        }
-      }
-      element("text", { y: -14, class: "id" }, group).textContent = node.id;
-      element("text", { y: 2, class: "detail" }, group).textContent = node.up ? `${node.role} T${node.term}` : `down T${node.term}`;
-      element("text", { y: 15, class: "detail" }, group).textContent = `Log: ${node.commit}/${node.last}`;
-      element("text", { y: 28, class: "detail vote" }, group).textContent = node.votedFor ? `vote ${node.votedFor}` : "no vote";
-      if (node.group > 0) {
-        element("text", { x: nodeRadius, y: -nodeRadius + 4, class: "partition-group" }, group).textContent = "g" + node.group;
-      }
-      group.addEventListener("click", (event) => this.openMenu(node, event));
-      group.addEventListener("keydown", (event) => {
-        if (event.key === "Enter") this.openMenu(node, event);
-      });
+    const ids = this.snapshot.nodes.map((n) => n.id).join(",");
+    if (this.nodeIds !== ids) {
+      this.nodeIds = ids;
+      this.nodeLayer.replaceChildren();
+      this.nodeElements = new Map();
+      for (const node of this.snapshot.nodes) this.nodeElements.set(node.id, this.createNode(node.id));
     }
+    for (const node of this.snapshot.nodes) this.updateNode(this.nodeElements.get(node.id), node);
+  }
+
+  createNode(id) {
+    const { x, y } = this.positions.get(id);
+    const group = element("g", { transform: `translate(${x} ${y})`, "data-node": id, tabindex: 0, role: "button" }, this.nodeLayer);
+    const parts = {
+      group,
+      body: element("circle", { r: nodeRadius, class: "body" }, group),
+      timerArc: element("path", { class: "timer" }, group),
+      timerFull: element("circle", { r: nodeRadius + 5, class: "timer" }, group),
+      id: element("text", { y: -14, class: "id" }, group),
+      role: element("text", { y: 2, class: "detail" }, group),
+      log: element("text", { y: 15, class: "detail" }, group),
+      vote: element("text", { y: 28, class: "detail vote" }, group),
+      partition: element("text", { x: nodeRadius, y: -nodeRadius + 4, class: "partition-group" }, group),
+    };
+    parts.id.textContent = id;
+    // The menu reads the node's state when it opens, not when it was drawn.
+    const open = (event) => {
+      const node = this.snapshot.nodes.find((n) => n.id === id);
+      if (node) this.openMenu(node, event);
+    };
+    group.addEventListener("click", open);
+    group.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") open(event);
+    });
+    return parts;
+  }
+
+  updateNode(parts, node) {
+    const { group } = parts;
+    group.setAttribute("class", `node role-${node.role}` + (node.up ? "" : " down"));
+    group.setAttribute("data-role", node.role);
+    group.setAttribute("data-term", node.term);
+    group.setAttribute("aria-label", `${node.id} ${node.role} term ${node.term}`);
+    let fraction = 0;
+    if (node.up && node.role !== "leader" && node.electionTimeout > 0) {
+      fraction = Math.min(1, node.electionElapsed / node.electionTimeout);
+    }
+    const radius = nodeRadius + 5;
+    const angle = 2 * Math.PI * fraction - Math.PI / 2;
+    const large = fraction > 0.5 ? 1 : 0;
+    parts.timerFull.style.display = fraction >= 0.999 ? "" : "none";
+    parts.timerArc.style.display = fraction > 0 && fraction < 0.999 ? "" : "none";
+    if (fraction > 0 && fraction < 0.999) {
+      parts.timerArc.setAttribute("d",
+        `M 0 ${-radius} A ${radius} ${radius} 0 ${large} 1 ${radius * Math.cos(angle)} ${radius * Math.sin(angle)}`);
+    }
+    parts.role.textContent = node.up ? `${node.role} T${node.term}` : `down T${node.term}`;
+    parts.log.textContent = `Log: ${node.commit}/${node.last}`;
+    parts.vote.textContent = node.votedFor ? `vote ${node.votedFor}` : "no vote";
+    parts.partition.textContent = node.group > 0 ? "g" + node.group : "";
   }
 
   // Messages move from sender to receiver as virtual time passes; between

@@ -45,6 +45,6 @@
 // Save and the transaction it waits for.
 //
 // The package builds only for js/wasm. Its tests run in headless Chromium
-// (store/indexeddb's browser_test.go drives them) against a real
+// (wasm/indexeddb's browser_test.go drives them) against a real
 // IndexedDB, with the storage contract of store/storagetest.
 package indexeddb

@@ -9,8 +9,8 @@ import (
 
 	"raftctl/raft"
 	"raftctl/store"
-	"raftctl/store/indexeddb"
 	"raftctl/store/storagetest"
+	"raftctl/wasm/indexeddb"
 )
 
 // These tests run in a browser (browser_test.go builds them for js/wasm and
