@@ -24,13 +24,12 @@ test: web
 # PIDIR=dist` keeps the binaries.
 PIDIR ?=
 pi:
-	@dir="$(PIDIR)"; keep=1; if [ -z "$$dir" ]; then dir=$$(mktemp -d); keep=0; fi; \
-	set -e; \
+	@set -e; dir="$(PIDIR)"; \
+	if [ -z "$$dir" ]; then dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; else mkdir -p "$$dir"; fi; \
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -o "$$dir/raftctl-linux-arm64" ./cmd/raftctl; \
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=7 go build -o "$$dir/raftctl-linux-armv7" ./cmd/raftctl; \
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=6 go build -o "$$dir/raftctl-linux-armv6" ./cmd/raftctl; \
-	ls -l "$$dir"; \
-	if [ $$keep = 0 ]; then rm -rf "$$dir"; fi
+	ls -l "$$dir"
 
 # A short run of every fuzz test on top of its checked-in corpus; go test
 # runs one fuzz test at a time.
