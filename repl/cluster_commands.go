@@ -101,12 +101,14 @@ func runReset(s *Session, arguments []string) error {
 		return err
 	}
 	// Starting over includes the pacing the session started with.
-	if on, _, _ := s.cluster.Live(); on {
-		if err := s.cluster.SetSpeed(s.options.LiveSpeed); err != nil {
-			return err
-		}
-		if err := s.cluster.Resume(); err != nil {
-			return err
+	if simulated, ok := s.cluster.(cluster.Simulated); ok {
+		if on, _, _ := simulated.Live(); on {
+			if err := simulated.SetSpeed(s.options.LiveSpeed); err != nil {
+				return err
+			}
+			if err := simulated.Resume(); err != nil {
+				return err
+			}
 		}
 	}
 	s.rendering.Lock()
@@ -119,7 +121,10 @@ func runReset(s *Session, arguments []string) error {
 
 // pausedNote tells, after a new cluster, that its clock stays paused.
 func (s *Session) pausedNote() string {
-	if _, _, paused := s.cluster.Live(); paused {
+	if simulated, ok := s.cluster.(cluster.Simulated); ok {
+		if _, _, paused := simulated.Live(); !paused {
+			return ""
+		}
 		return "; the clock stays paused (resume goes on)"
 	}
 	return ""
@@ -181,6 +186,9 @@ func statusRow(status cluster.NodeStatus) []string {
 	if status.Group > 0 {
 		group = "g" + strconv.Itoa(status.Group)
 	}
+	if status.Unreachable {
+		return []string{status.ID.String(), "-", "-", "-", "-", "-", "-", "unreachable", group}
+	}
 	if !status.Up {
 		return []string{nodeText(status.ID), "-", fmt.Sprint(status.Term), nodeText(status.VotedFor),
 			fmt.Sprintf("-/%d", status.LastIndex), "-", "-", "down", group}
@@ -192,6 +200,10 @@ func statusRow(status cluster.NodeStatus) []string {
 
 // printDetail shows one node's timer and, on a leader, its followers.
 func (s *Session) printDetail(status cluster.NodeStatus) {
+	if status.Unreachable {
+		s.printf("  %v is unreachable: nothing is known about it now", status.ID)
+		return
+	}
 	if !status.Up {
 		s.printf("  %v is down: term, vote and log come from its storage", status.ID)
 		return

@@ -13,7 +13,7 @@ import "raftctl/cluster"
 // learnerCluster is what the session keeps of the learner's own cluster
 // while a lesson runs.
 type learnerCluster struct {
-	cluster             *cluster.Local
+	cluster             cluster.Cluster
 	unsubscribe         func()
 	stopLive            func()
 	renderer            *renderer
@@ -39,11 +39,13 @@ func (s *Session) enterLessonCluster() error {
 		cluster: s.cluster, unsubscribe: s.unsubscribe, stopLive: s.stopLive,
 		asynchronous: s.asynchronous, asynchronousClients: s.asynchronousClients,
 	}
-	if on, _, paused := s.cluster.Live(); on && !paused {
-		if err := s.cluster.Pause(); err != nil {
-			return err
+	if simulated, ok := s.cluster.(cluster.Simulated); ok {
+		if on, _, paused := simulated.Live(); on && !paused {
+			if err := simulated.Pause(); err != nil {
+				return err
+			}
+			saved.resume = true
 		}
-		saved.resume = true
 	}
 	s.rendering.Lock()
 	saved.renderer, saved.level, saved.events, saved.decisions, saved.folding =
@@ -74,8 +76,8 @@ func (s *Session) leaveLessonCluster() {
 	resume := s.learner.resume
 	s.restoreLearnerCluster()
 	note := ""
-	if resume {
-		if err := s.cluster.Resume(); err == nil {
+	if simulated, ok := s.cluster.(cluster.Simulated); ok && resume {
+		if err := simulated.Resume(); err == nil {
 			note = "; its clock runs again"
 		}
 	}
@@ -88,7 +90,7 @@ func (s *Session) restoreLearnerCluster() {
 	saved := s.learner
 	s.learner = nil
 	s.cluster, s.unsubscribe, s.stopLive = saved.cluster, saved.unsubscribe, saved.stopLive
-	s.current.Store(saved.cluster)
+	s.current.Store(&clusterHandle{saved.cluster})
 	s.asynchronous, s.asynchronousClients = saved.asynchronous, saved.asynchronousClients
 	s.rendering.Lock()
 	s.renderer, s.level, s.events, s.decisions, s.folding =

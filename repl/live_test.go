@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"raftctl/cluster"
 )
 
 // lockedBuffer collects a session's output, written from the pacer's
@@ -74,22 +76,22 @@ func TestLivePacingControls(t *testing.T) {
 	run("events 3", "")
 	run("trace off", "")
 	run("reset", "reset: cluster of 3 nodes")
-	if on, speed, _ := session.cluster.Live(); !on || speed != 50 {
+	if on, speed, _ := session.cluster.(cluster.Simulated).Live(); !on || speed != 50 {
 		t.Fatalf("after reset: live %v at speed %g, want live at 50", on, speed)
 	}
 	run("cluster 5", "cluster of 5 nodes")
-	if on, _, _ := session.cluster.Live(); !on {
+	if on, _, _ := session.cluster.(cluster.Simulated).Live(); !on {
 		t.Fatal("a new cluster is not paced live")
 	}
 	// A new cluster keeps a paused clock paused, and its speed.
 	run("speed 2", "speed 2")
 	run("pause", "paused at")
 	run("cluster 3", "cluster of 3 nodes (n1 n2 n3), seed 1; the clock stays paused (resume goes on)")
-	if on, speed, paused := session.cluster.Live(); !on || speed != 2 || !paused {
+	if on, speed, paused := session.cluster.(cluster.Simulated).Live(); !on || speed != 2 || !paused {
 		t.Fatalf("after cluster 3 on a paused clock: live %v, speed %g, paused %v; want live at 2, paused", on, speed, paused)
 	}
 	run("reset", "reset: cluster of 3 nodes")
-	if on, speed, paused := session.cluster.Live(); !on || speed != 50 || paused {
+	if on, speed, paused := session.cluster.(cluster.Simulated).Live(); !on || speed != 50 || paused {
 		t.Fatalf("after reset: live %v, speed %g, paused %v; want live at 50, running", on, speed, paused)
 	}
 

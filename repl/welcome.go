@@ -7,6 +7,11 @@ import "fmt"
 func (s *Session) Welcome() {
 	s.execution.Lock()
 	defer s.execution.Unlock()
+	if s.options.Cluster != nil {
+		s.printf("raftctl: a real cluster of %d nodes (%s) on wall-clock time; type help, or lesson to start learning (lessons run on a simulated cluster of their own).",
+			s.cluster.Size(), s.nodeNames())
+		return
+	}
 	pacing := "paced by commands (tick, sleep, stabilize)"
 	if s.options.LiveSpeed > 0 {
 		pacing = fmt.Sprintf("live at speed %g", s.options.LiveSpeed)
