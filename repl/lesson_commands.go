@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -53,9 +52,8 @@ func runLesson(s *Session, arguments []string) error {
 			return invalid("lesson %s %s: want a step from 1 to %d, e.g. lesson %s 2", lesson.Name, arguments[1], len(lesson.Steps), lesson.Name)
 		}
 	}
-	if s.options.DataDir != "" {
-		return fmt.Errorf("lessons build their own clusters; start raftctl repl without --data to take one")
-	}
+	// The lesson's clusters are in memory, beside the learner's (stored in
+	// --data, remote, or live), which waits untouched.
 	if err := s.enterLessonCluster(); err != nil {
 		return err
 	}

@@ -111,3 +111,18 @@ func TestLeaveLessonIsQuit(t *testing.T) {
 		t.Errorf("the learner's cluster is not back:\n%s", text)
 	}
 }
+
+// TestLessonBesideAStoredCluster: with --data the learner's cluster lives
+// on disk; a lesson runs beside it in memory and leaves it as it was.
+func TestLessonBesideAStoredCluster(t *testing.T) {
+	var out bytes.Buffer
+	session, err := NewSession(Options{Out: &out, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Close()
+	text := runLines(t, session, &out, "put kept 9", "lesson basics", "quit", "get kept")
+	if !strings.Contains(text, "step 1/") || !strings.Contains(text, "kept=9") {
+		t.Fatalf("lesson beside a stored cluster:\n%s", text)
+	}
+}
