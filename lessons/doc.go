@@ -17,7 +17,7 @@
 //	title: PreVote: rejoining without disruption
 //	section: §9.6                    the thesis section taught (see Sections)
 //	summary: One or two sentences.
-//	setup: cluster 3 seed=1 prevote=off checkquorum=off noop=off
+//	setup: cluster 3 seed=1 prevote=off checkquorum=off noop=off hint=off inflight=1
 //	setup: campaign n1; stabilize    one REPL line each, run in order
 //
 // Then come the steps, each opened by a line "--- KIND: title" (the title
@@ -55,6 +55,7 @@
 //	                     condition still does not hold
 //
 // COND is anything the REPL's expect command takes: "leader n2",
+// "leader any", "leader not n1" (where the seed picks the node),
 // "role n1 follower", "term n3 >2", "committed n2 1", "value x 1 @n3",
 // "down n1", "safe", or "error" (the last command failed). A setup or run
 // line that starts with "-" may print an error (a client timeout the
@@ -73,8 +74,10 @@
 //	hint      a hint for the current step
 //	skip      move on; a prediction shows its answer, a try step runs its
 //	          commands so the next step finds the cluster as it expects
+//	again     set the cluster up as the current step began (after exploring)
 //	back      return to the previous step, rebuilding the cluster by running
 //	          the setup and the earlier steps' commands again
+//	continue  on the first step, go on at the step reached last time
 //	restart   start the lesson over (restart NODE is still the REPL command)
 //	quit      leave the lesson (exit works too)
 //	help      these words (help COMMAND is still the REPL's help)
@@ -83,5 +86,13 @@
 // checks every expectation: the package tests run every lesson that way on
 // a real REPL session, twice, and compare the transcripts byte for byte.
 // LoadProgress and MarkCompleted keep the names of completed lessons in a
-// small file in the caller's state directory.
+// small file in the caller's state directory; LoadSteps and SaveStep keep
+// the step reached in each unfinished one (StartAt's Place).
+//
+// A chapter-3 lesson (section 3.x) teaches basic Raft, thesis Fig. 3.1: its
+// first cluster line names every extension (prevote, checkquorum, noop,
+// hint, inflight), Validate checks it, and the introduction tells the
+// learner which are on. A line the learner types on a try step that is not
+// one of its commands still runs, and the runner says what the step waits
+// for.
 package lessons
