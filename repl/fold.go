@@ -24,14 +24,14 @@ const foldWindow = time.Second
 // messageNumber matches the " (#12)" a message line ends with.
 var messageNumber = regexp.MustCompile(` \(#[0-9]+\)`)
 
-// foldKey is what alike lines share: the rendered line without its time
-// and message numbers.
+// foldKey is what alike lines share: the rendered line without its time,
+// message numbers and hang mark (the summary places its own).
 func foldKey(line string) string {
 	fields := strings.SplitN(strings.TrimLeft(line, " "), " ", 2)
 	if len(fields) < 2 {
 		return line
 	}
-	return messageNumber.ReplaceAllString(fields[1], "")
+	return strings.ReplaceAll(messageNumber.ReplaceAllString(fields[1], ""), hangHere, "")
 }
 
 // folder decides which trace lines are shown. Guarded by the session's

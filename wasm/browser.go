@@ -97,7 +97,7 @@ func (b *browser) exposeAll() {
 		if len(arguments) == 2 {
 			columns, rows := arguments[0].Int(), arguments[1].Int()
 			// SetSize takes the terminal's lock: never wait in a callback.
-			go func() { _ = b.terminal.SetSize(columns, rows); b.session.Load().SetWidth(columns) }()
+			go func() { _ = b.terminal.SetSize(columns, rows) }()
 		}
 	})
 	b.exposeTimeline()

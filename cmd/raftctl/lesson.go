@@ -29,7 +29,7 @@ func newLessonCommand(streams streams) *cobra.Command {
 you completed (kept in $XDG_STATE_HOME/raftctl). With NAME, play one: short
 explanations, predictions to answer before the cluster shows the answer, and
 commands to type whose effect is checked. Besides answers and commands, type
-hint, skip, back, restart or quit. The step you reach is kept: starting
+hint, skip, again, back, restart or quit. The step you reach is kept: starting
 the lesson again offers to continue there; --from N starts at step N.
 
 With --auto the lesson plays itself with the expected answers and checks
