@@ -7,6 +7,9 @@
 # time runs out mid-input (go.dev/issue/75804, fixed in Go 1.27); a count has
 # no deadline to race. New interesting inputs are minimized for at most 1s.
 FUZZTIME ?= 50000x
+# FUZZTIME_SLOW is for fuzz tests whose every input runs a whole control
+# conversation with a node (a few hundred inputs a second).
+FUZZTIME_SLOW ?= 5000x
 FUZZFLAGS = -run XXX -fuzztime $(FUZZTIME) -fuzzminimizetime 1s
 
 test: web
@@ -41,6 +44,8 @@ fuzz:
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzDecodeMessage$$'
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzReadFrame$$'
 	go test ./net/tcp/ $(FUZZFLAGS) -fuzz '^FuzzParseHandshake$$'
+	go test ./cluster/ $(FUZZFLAGS) -fuzz '^FuzzControlRequest$$'
+	go test ./cluster/ -run XXX -fuzztime $(FUZZTIME_SLOW) -fuzzminimizetime 1s -fuzz '^FuzzControlResponse$$'
 
 bench:
 	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s
