@@ -24,6 +24,15 @@ import (
 type session struct {
 	sequence uint64
 	result   Result
+	// lastActive is the log index of the client's latest command.
+	lastActive raft.Index
+}
+
+// SessionSequence returns the latest request number the state machine has
+// seen from client, and whether it knows the client at all.
+func (kv *KV) SessionSequence(client uint64) (uint64, bool) {
+	session, known := kv.sessions[client]
+	return session.sequence, known
 }
 
 // applyCommand executes command at index unless its session has seen it.
@@ -44,6 +53,6 @@ func (kv *KV) applyCommand(index raft.Index, command Command) (Result, error) {
 			ErrStaleRequest, command.ClientID, command.Sequence, latest.sequence)
 	}
 	result := kv.execute(index, command)
-	kv.sessions[command.ClientID] = session{sequence: command.Sequence, result: result}
+	kv.sessions[command.ClientID] = session{sequence: command.Sequence, result: result, lastActive: index}
 	return result, nil
 }
