@@ -85,6 +85,9 @@ type localNode struct {
 	readsWaiting []raft.ReadState
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
+	// clockRate is how fast the node's clock runs against real time; 0
+	// means 1, a correct clock (clock_drift.go).
+	clockRate float64
 }
 
 // New builds a cluster of n nodes (1 to 9), all followers in term 0.

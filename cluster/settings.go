@@ -34,6 +34,11 @@ type Settings struct {
 	// snapshot-threshold N` and the chaos campaigns turn it on.
 	SnapshotThreshold int
 
+	// SessionsOff: clients send their commands without a client session
+	// (thesis §6.3), so the state machine cannot tell a retry from a new
+	// request and a retried put may apply twice (sessions.go).
+	SessionsOff bool
+
 	// ClientTimeout bounds how long a client request may take.
 	ClientTimeout time.Duration
 }

@@ -76,7 +76,7 @@ var commands []Command
 func init() {
 	commands = slices.Concat(clusterCommands(), timeCommands(), faultCommands(), networkCommands(),
 		clientCommands(), observationCommands(), whyCommands(), recordCommands(), lessonCommands(), assertionCommands(),
-		compactionCommands())
+		compactionCommands(), clockCommands())
 }
 
 // Commands returns the command table, for help and docs.
