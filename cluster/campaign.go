@@ -77,6 +77,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	}
 	settings.Bugs = options.Bugs
 	settings.ClientTimeout = time.Second
+	settings.SnapshotThreshold = campaignSnapshotThreshold(options.Seed)
 	result := CampaignResult{Seed: options.Seed, Nodes: options.Nodes, Settings: settings}
 
 	c, err := New(options.Nodes, options.Seed, settings)

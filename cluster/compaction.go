@@ -153,3 +153,9 @@ func inSnapshot(leader *localNode, clientID, sequence uint64) bool {
 	latest, known := leader.kv.SessionSequence(clientID)
 	return known && latest >= sequence
 }
+
+// campaignSnapshotThreshold is a campaign's automatic snapshot threshold:
+// from 8 to 32 entries, so that nodes that fall behind need InstallSnapshot.
+// It comes from the seed, not from the campaign's random draws, which stay
+// as they were.
+func campaignSnapshotThreshold(seed uint64) int { return 8 + int(seed%25) }

@@ -194,7 +194,9 @@ func (r *Node) handleInstallSnapshot(m Message) {
 	r.snapshotToSave, r.snapshotToRestore = true, true
 	r.commitIndex, r.handedCommit = index, index
 	r.emit(Event{Kind: EventSnapshotInstalled, Peer: m.From, Index: index, LogTerm: term, Count: kept, OtherIndex: r.log.lastIndex(), Reason: reason, Section: "Fig. 5.3"})
-	r.commitTo(min(m.LeaderCommit, r.log.lastIndex()), ReasonLeaderCommit, "§3.5")
+	// The commit index stops at the snapshot: the entries kept after it
+	// are not known to match the leader's yet (only AppendEntries checks
+	// that), so the leader's commit index says nothing about them.
 	r.send(reply)
 }
 

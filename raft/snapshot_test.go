@@ -229,3 +229,24 @@ func TestRestartFromSnapshot(t *testing.T) {
 		t.Errorf("restarted n2 applied %v, want [a b c d]", got)
 	}
 }
+
+// TestInstallSnapshotDoesNotCommitKeptSuffix: entries a follower keeps
+// after an installed snapshot may still conflict with the leader's, so the
+// leader's commit index does not commit them (found by a chaos campaign:
+// committing them applied an entry of a deposed leader).
+func TestInstallSnapshotDoesNotCommitKeptSuffix(t *testing.T) {
+	storage := &testStorage{state: HardState{CurrentTerm: 3}, entries: []Entry{
+		{Index: 1, Term: 1, Command: []byte("a")}, {Index: 2, Term: 2, Command: []byte("stale")},
+	}}
+	node, err := NewNode(DefaultConfig(2, []NodeID{1, 2, 3}, 7), storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Ready()
+	snapshot := Snapshot{LastIncludedIndex: 1, LastIncludedTerm: 1, Data: []byte("a")}
+	node.Step(Message{Type: MsgInstallSnapshot, From: 1, To: 2, Term: 3, Snapshot: &snapshot, LeaderCommit: 2})
+	ready := node.Ready()
+	if len(ready.CommittedEntries) != 0 || node.CommitIndex() != 1 {
+		t.Errorf("after install: commit %d, committed entries %v; want commit 1 and none (entry 2 is unverified)", node.CommitIndex(), ready.CommittedEntries)
+	}
+}

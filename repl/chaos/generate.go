@@ -145,6 +145,7 @@ func (g *generator) header() bool {
 		"stickiness=" + extension(),
 		fmt.Sprintf("inflight=%d", 1+g.random.IntN(8)),
 		"client-timeout=" + clientTimeout.String(),
+		snapshotThresholdWord(g.seed),
 	}
 	for _, bug := range g.options.Bugs {
 		if bug == BugLazySync {
@@ -355,7 +356,7 @@ func (g *generator) someFault() faultStep {
 // counting the seeds that catch each bug.
 var faultWeights = map[Fault]int{
 	FaultKill: 2, FaultRestart: 8, FaultWipe: 1, FaultPartition: 4, FaultCut: 3,
-	FaultDrop: 1, FaultDup: 1, FaultDelay: 1, FaultCampaign: 1,
+	FaultDrop: 1, FaultDup: 1, FaultDelay: 1, FaultCampaign: 1, FaultSnapshot: 1,
 }
 
 func (g *generator) faultLine(fault Fault) faultStep {
@@ -424,6 +425,8 @@ func (g *generator) faultLine(fault Fault) faultStep {
 		}
 		// Two timers firing together: a split vote in the making.
 		return faultStep{fmt.Sprintf("campaign n%d; campaign n%d", first, second), true}
+	case FaultSnapshot:
+		return g.snapshotLine(leader, up)
 	}
 	return faultStep{}
 }
