@@ -155,7 +155,19 @@ func inSnapshot(leader *localNode, clientID, sequence uint64) bool {
 }
 
 // campaignSnapshotThreshold is a campaign's automatic snapshot threshold:
-// from 8 to 32 entries, so that nodes that fall behind need InstallSnapshot.
-// It comes from the seed, not from the campaign's random draws, which stay
-// as they were.
-func campaignSnapshotThreshold(seed uint64) int { return 8 + int(seed%25) }
+// in a third of the seeds from 8 to 32 entries, so that nodes that fall
+// behind need InstallSnapshot; off in the others. It comes from the seed,
+// not from the campaign's random draws, which stay as they were.
+//
+// Not every seed, because a compacted history hides some violations: a
+// follower that installs a snapshot applies none of the entries it covers
+// one by one, and a write lost inside the final leader's snapshot can only
+// be looked for in the client sessions (inSnapshot), which a later request
+// of the same client satisfies. With snapshots in every seed, 1000 seeds no
+// longer caught commit-old-term.
+func campaignSnapshotThreshold(seed uint64) int {
+	if seed%3 != 0 {
+		return 0
+	}
+	return 8 + int(seed/3%25)
+}

@@ -40,10 +40,10 @@ const (
 	// FaultCampaign: `campaign nX`, an election timer that fires early, so
 	// elections overlap (thesis §3.4).
 	FaultCampaign Fault = "campaign"
-	// FaultSnapshot: `snapshot nX`, a node compacts its log now (thesis
-	// ch. 5); with the automatic threshold of every seed's header, a node
-	// that was down or cut off comes back behind the leader's snapshot and
-	// gets it by InstallSnapshot (thesis Fig. 5.3).
+	// FaultSnapshot: in a third of the seeds, `snapshot nX` steps (a node
+	// compacts its log now, thesis ch. 5) and an automatic threshold in the
+	// header, so a node that was down or cut off comes back behind the
+	// leader's snapshot and gets it by InstallSnapshot (thesis Fig. 5.3).
 	FaultSnapshot Fault = "snapshot"
 )
 
