@@ -48,7 +48,7 @@ func (c *Local) process(node *localNode) {
 		node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
 		c.serveReads(node)
 		node.core.Advance(ready)
-		lastIndex := node.core.Status().LastIndex
+		lastIndex := node.core.LastIndex()
 		unchanged := lastIndex
 		if len(ready.Entries) > 0 {
 			unchanged = ready.Entries[0].Index - 1

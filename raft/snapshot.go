@@ -107,6 +107,10 @@ func (l *raftLog) compactTo(index Index, term Term) (kept int) {
 	return len(l.entries)
 }
 
+// LastIndex returns the index of the node's last log entry (the
+// snapshot's last included index when no entry follows it).
+func (r *Node) LastIndex() Index { return r.log.lastIndex() }
+
 // SnapshotIndex returns the last index the node's snapshot covers (0
 // without a snapshot): its log starts at the next index.
 func (r *Node) SnapshotIndex() Index { return r.log.snapshotIndex }
