@@ -113,11 +113,8 @@ func (c *Checker) ObserveSnapshot(node raft.NodeID, index raft.Index, term raft.
 	defer c.mutex.Unlock()
 	found := len(c.violations)
 	c.counts[StateMachineSafety]++
-	if index == 0 || int(index) > len(c.applied) || !c.applied[index-1].seen {
-		return nil
-	}
-	first := c.applied[index-1]
-	if first.term == term {
+	first, seen := c.applied[index]
+	if index == 0 || !seen || first.term == term {
 		return nil
 	}
 	c.report(violationKey{index: index, terms: [3]raft.Term{term}, detail: "snapshot"}, Violation{

@@ -30,6 +30,15 @@ const (
 	MaxClockRate = 10.0
 )
 
+// DriftingClocks is a cluster whose nodes' clock rates can be set: only
+// a virtual clock (Local) can run one node's time faster than another's.
+type DriftingClocks interface {
+	SetClockRate(id raft.NodeID, rate float64) error
+	ClockRate(id raft.NodeID) (float64, error)
+}
+
+var _ DriftingClocks = (*Local)(nil)
+
 // SetClockRate makes node id's clock run at rate times real time (1: a
 // correct clock). The rate belongs to the machine, so it survives a
 // restart of the node.

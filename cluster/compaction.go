@@ -16,6 +16,14 @@ import (
 // restarted node loads its state machine from the stored snapshot and
 // applies the log after it.
 
+// Compactor is a cluster whose nodes can be told to snapshot now
+// (`snapshot NODE`); Local is one.
+type Compactor interface {
+	Compact(id raft.NodeID) (raft.Index, error)
+}
+
+var _ Compactor = (*Local)(nil)
+
 // Compact makes node id snapshot its state machine at its applied index
 // and drop the log entries the snapshot covers (thesis §5.1). It returns
 // the snapshot's last included index.

@@ -1,8 +1,11 @@
 package repl
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+
+	"raftctl/cluster"
 )
 
 // `clock NODE rate=R` (thesis §6.4.1): one node's clock runs fast or slow,
@@ -29,8 +32,12 @@ func runClock(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
+	clocks, ok := s.cluster.(cluster.DriftingClocks)
+	if !ok {
+		return fmt.Errorf("clock needs the simulator: %w (a real node's clock drifts on its own)", cluster.ErrWallClock)
+	}
 	if len(arguments) == 1 {
-		rate, err := s.cluster.ClockRate(id)
+		rate, err := clocks.ClockRate(id)
 		if err != nil {
 			return err
 		}
@@ -42,7 +49,7 @@ func runClock(s *Session, arguments []string) error {
 	if !found || err != nil {
 		return invalid("clock %s: want rate=R with R a number, e.g. clock %v rate=0.5", arguments[1], id)
 	}
-	if err := s.cluster.SetClockRate(id, rate); err != nil {
+	if err := clocks.SetClockRate(id, rate); err != nil {
 		return invalid("%v", err)
 	}
 	return nil

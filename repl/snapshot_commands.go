@@ -33,7 +33,11 @@ func runSnapshot(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
-	index, err := s.cluster.Compact(id)
+	compactor, ok := s.cluster.(cluster.Compactor)
+	if !ok {
+		return fmt.Errorf("snapshot needs the simulator: %w (compacting a real node by hand is not supported yet)", cluster.ErrWallClock)
+	}
+	index, err := compactor.Compact(id)
 	if err != nil {
 		return err
 	}
