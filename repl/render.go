@@ -183,6 +183,9 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 		// with the reason); one line is enough. why still reads the event.
 		return "", event.Section, traceState
 	}
+	if text, ok := snapshotEvent(event); ok {
+		return text, event.Section, traceState
+	}
 	return fmt.Sprintf("%s %v", node, event.Kind), event.Section, traceRPC
 }
 
