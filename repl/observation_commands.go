@@ -275,8 +275,16 @@ func (s *Session) simulatorOnly(name string) bool {
 
 // firstSentence cuts a summary at its first sentence.
 func firstSentence(text string) string {
-	if i := strings.Index(text, ". "); i >= 0 {
-		return text[:i+1]
+	for start := 0; ; {
+		i := strings.Index(text[start:], ". ")
+		if i < 0 {
+			return text
+		}
+		end := start + i + 1
+		// "Fig. 5.3" and "e.g. " do not end a sentence.
+		if !strings.HasSuffix(text[:end], "Fig.") && !strings.HasSuffix(text[:end], "e.g.") && !strings.HasSuffix(text[:end], "i.e.") {
+			return text[:end]
+		}
+		start = end
 	}
-	return text
 }
