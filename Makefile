@@ -1,5 +1,5 @@
 # The two commands README.md leads with.
-.PHONY: test repl bench fuzz web
+.PHONY: test repl bench bench-module fuzz web
 
 # FUZZTIME is how much `make fuzz` (part of `make test`) runs each fuzz
 # test: a count of inputs, not a duration. With a duration, Go 1.26's fuzz
@@ -15,7 +15,14 @@ test: web
 	GOOS=js GOARCH=wasm go vet ./wasm/ ./wasm/indexeddb/
 	go test ./...
 	go test -race -short ./...
+	$(MAKE) bench-module
 	$(MAKE) fuzz
+
+# bench/ is a Go module of its own (raftctl next to etcd's raft and
+# hashicorp/raft), outside ./...: build, vet and test it briefly so it
+# never rots.
+bench-module:
+	cd bench && go vet ./... && go test ./...
 
 # A short run of every fuzz test on top of its checked-in corpus; go test
 # runs one fuzz test at a time.
@@ -28,9 +35,12 @@ fuzz:
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzReadFrame$$'
 	go test ./net/tcp/ $(FUZZFLAGS) -fuzz '^FuzzParseHandshake$$'
 
+# raftctl alone (the bare core and cluster.Local, memory and bbolt), then
+# the side-by-side run with etcd's raft and hashicorp/raft
+# (docs/performance.md).
 bench:
-	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s
 	go run ./cmd/raftctl bench
+	cd bench && go run .
 
 # The web page (wasm/build.sh: npm ci of the pinned xterm.js, the
 # WebAssembly program, wasm_exec.js from this Go), then ./raftctl with the

@@ -133,8 +133,8 @@ func (s *coreSystem) Commit(count, inFlight int, stamps *Stamps) error {
 	first := s.next
 	target := s.next + count
 	machine := s.leader.machine
-	for seen := machine.applied; machine.applied < target; {
-		for s.next < target && s.next-machine.applied < inFlight {
+	for seen := machine.Applied(); seen < target; {
+		for s.next < target && s.next-seen < inFlight {
 			stamps.Issued(s.next - first)
 			if _, _, err := s.leader.node.Propose(Payload(s.next)); err != nil {
 				return fmt.Errorf("core: propose: %w", err)
@@ -145,11 +145,11 @@ func (s *coreSystem) Commit(count, inFlight int, stamps *Stamps) error {
 		if err != nil {
 			return err
 		}
-		for ; seen < machine.applied; seen++ {
+		for applied := machine.Applied(); seen < applied; seen++ {
 			stamps.Applied(seen - first)
 		}
 		if !moved {
-			return fmt.Errorf("core: stalled with %d of %d commands applied", machine.applied, target)
+			return fmt.Errorf("core: stalled with %d of %d commands applied", seen, target)
 		}
 	}
 	return nil
