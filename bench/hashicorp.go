@@ -31,8 +31,9 @@ type hashicorpSystem struct {
 
 // hashicorpTimeout is the heartbeat, election and leader lease timeout:
 // short, so the election is quick, and long enough that a busy machine
-// does not depose the leader mid-run.
-const hashicorpTimeout = 100 * time.Millisecond
+// whose disk stalls does not depose the leader mid-run (at 100 ms,
+// raft-boltdb runs lost leadership on a loaded 2-core machine).
+const hashicorpTimeout = 500 * time.Millisecond
 
 // hashicorpPatience bounds one wait: for a leader, or for a command.
 const hashicorpPatience = 30 * time.Second
