@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"raftctl/workload"
+	"raftctl/workload/workloadtest"
 )
 
 // TestEveryImplementationAppliesEveryCommand: etcd's and hashicorp's
@@ -125,7 +126,7 @@ func BenchmarkSideBySide(b *testing.B) {
 				continue
 			}
 			b.Run(fmt.Sprintf("%d/%s", load, target.Name), func(b *testing.B) {
-				workload.Benchmark(b, target, load)
+				workloadtest.Benchmark(b, target, load)
 			})
 		}
 	}

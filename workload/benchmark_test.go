@@ -1,8 +1,11 @@
-package workload
+package workload_test
 
 import (
 	"fmt"
 	"testing"
+
+	"raftctl/workload"
+	"raftctl/workload/workloadtest"
 )
 
 // BenchmarkRaftctl runs every raftctl target at every load: the bare core
@@ -13,13 +16,13 @@ import (
 //
 //	go test ./workload/ -run XXX -bench Raftctl -benchtime 20000x
 func BenchmarkRaftctl(b *testing.B) {
-	for _, load := range DefaultInFlight {
-		for _, target := range Targets() {
+	for _, load := range workload.DefaultInFlight {
+		for _, target := range workload.Targets() {
 			if target.MaxInFlight > 0 && load > target.MaxInFlight {
 				continue
 			}
 			b.Run(fmt.Sprintf("%s/%d", target.Name, load), func(b *testing.B) {
-				Benchmark(b, target, load)
+				workloadtest.Benchmark(b, target, load)
 			})
 		}
 	}

@@ -1,8 +1,13 @@
-package workload
+// Package workloadtest runs workload targets under `go test -bench`. It is
+// a package of its own so that the raftctl binary, which imports workload,
+// does not link package testing.
+package workloadtest
 
 import (
 	"testing"
 	"time"
+
+	"raftctl/workload"
 )
 
 // Benchmark runs target under `go test -bench`: a fresh cluster, a warm-up
@@ -13,7 +18,7 @@ import (
 //
 // Read benchmarks of different targets side by side from one run, never
 // against yesterday's: on a shared machine only the ratios hold.
-func Benchmark(b *testing.B, target Target, inFlight int) {
+func Benchmark(b *testing.B, target workload.Target, inFlight int) {
 	dir := ""
 	if target.Durable {
 		dir = b.TempDir()
@@ -30,7 +35,7 @@ func Benchmark(b *testing.B, target Target, inFlight int) {
 	if err := system.Commit(max(b.N/5, 100), inFlight, nil); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
-	stamps := NewStamps(b.N)
+	stamps := workload.NewStamps(b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	err = system.Commit(b.N, inFlight, stamps)
@@ -43,6 +48,6 @@ func Benchmark(b *testing.B, target Target, inFlight int) {
 	}
 	latencies := stamps.Latencies()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-	b.ReportMetric(float64(Percentile(latencies, 0.50))/float64(time.Microsecond), "p50-µs")
-	b.ReportMetric(float64(Percentile(latencies, 0.99))/float64(time.Microsecond), "p99-µs")
+	b.ReportMetric(float64(workload.Percentile(latencies, 0.50))/float64(time.Microsecond), "p50-µs")
+	b.ReportMetric(float64(workload.Percentile(latencies, 0.99))/float64(time.Microsecond), "p99-µs")
 }
