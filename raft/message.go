@@ -114,4 +114,10 @@ type Message struct {
 	// the current one and its answer echoes it, to confirm reads (thesis
 	// §6.4).
 	ReadRound uint64
+
+	// Snapshot is what InstallSnapshot carries (thesis Fig. 5.3): the
+	// leader's last included index and term, its configuration and the
+	// state machine's data, in one chunk (snapshot.go). Its response
+	// answers with Success and, in MatchIndex, the last included index.
+	Snapshot *Snapshot
 }

@@ -42,6 +42,10 @@ func (r *Node) broadcastHeartbeat() {
 // always sends something.
 func (r *Node) sendAppend(peer NodeID, heartbeat bool) {
 	progress := r.progress[peer]
+	if r.needsSnapshot(progress, heartbeat) {
+		r.sendSnapshot(peer, heartbeat)
+		return
+	}
 	last := r.log.lastIndex()
 	switch progress.State {
 	case Probe:

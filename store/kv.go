@@ -59,6 +59,7 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 			ErrEntryOutOfOrder, entry.Index, want, kv.appliedIndex)
 	}
 	kv.appliedIndex = entry.Index
+	kv.expireSessions(entry.Index)
 	switch entry.Kind {
 	case raft.EntryNoop:
 		return Result{Index: entry.Index}, nil

@@ -59,6 +59,9 @@ Faults (--faults, comma-separated):
   drop, dup, delay
              network-wide or one-link loss, duplication and delay
   campaign   fire one or two election timers early (overlapping elections)
+  snapshot   in a third of the seeds, nodes compact their logs (thesis
+             ch. 5), by hand and past a small threshold, so nodes that fall
+             behind catch up by InstallSnapshot (Fig. 5.3)
 
 Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
 (§3.6.1), forget-vote (§3.8), lease-without-stickiness (leases trusted with

@@ -14,8 +14,9 @@
 //
 //	Version       1 byte   = 1; anything else is ErrVersion
 //	Type          1 byte   raft.MsgRequestVote (1) .. raft.MsgTimeoutNow (9)
-//	Flags         1 byte   bit 0 VoteGranted, bit 1 Success, bit 2 HintGiven;
-//	                       bits 3-7 must be zero
+//	Flags         1 byte   bit 0 VoteGranted, bit 1 Success, bit 2 HintGiven,
+//	                       bit 3 a Snapshot follows the entries (snapshot.go);
+//	                       bits 4-7 must be zero
 //	From, To      uvarint  each must fit raft.NodeID (<= 255)
 //	Term, LastLogIndex, LastLogTerm, PrevLogIndex, PrevLogTerm,
 //	LeaderCommit, MatchIndex, ConflictTerm, ConflictIndex, LogLength,

@@ -19,7 +19,7 @@ const (
 	flagSuccess
 	flagHintGiven
 
-	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven
+	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven | flagSnapshot
 )
 
 // minEntryBytes is the smallest encoded entry: Index, Term, Kind and a zero
@@ -53,6 +53,9 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 	if m.HintGiven {
 		flags |= flagHintGiven
 	}
+	if m.Snapshot != nil {
+		flags |= flagSnapshot
+	}
 	buffer = append(buffer, Version, byte(m.Type), flags)
 	for _, value := range [...]uint64{
 		uint64(m.From), uint64(m.To),
@@ -74,7 +77,7 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 		buffer = binary.AppendUvarint(buffer, uint64(len(entry.Command)))
 		buffer = append(buffer, entry.Command...)
 	}
-	return buffer
+	return appendSnapshot(buffer, m.Snapshot)
 }
 
 // encodedSize is len(EncodeMessage(m)), computed without encoding.
@@ -92,7 +95,7 @@ func encodedSize(m raft.Message) int {
 		size += uvarintSize(uint64(entry.Index)) + uvarintSize(uint64(entry.Term)) + 1 +
 			uvarintSize(uint64(len(entry.Command))) + len(entry.Command)
 	}
-	return size
+	return size + snapshotSize(m.Snapshot)
 }
 
 // uvarintSize is the number of bytes binary.AppendUvarint writes for value:
@@ -150,6 +153,9 @@ func DecodeMessageWithLimits(data []byte, limits Limits) (raft.Message, error) {
 	m.ReadRound = d.uvarint("ReadRound")
 	m.RequestTerm = raft.Term(d.uvarint("RequestTerm"))
 	m.Entries = d.entries(limits)
+	if flags&flagSnapshot != 0 {
+		m.Snapshot = d.snapshot()
+	}
 	if d.begin("end") && d.offset != len(data) {
 		d.fail(ErrMalformed, "%d trailing bytes after the last entry", len(data)-d.offset)
 	}

@@ -145,6 +145,7 @@ func (g *generator) header() bool {
 		"stickiness=" + extension(),
 		fmt.Sprintf("inflight=%d", 1+g.random.IntN(8)),
 		"client-timeout=" + clientTimeout.String(),
+		g.snapshotThresholdWord(),
 	}
 	for _, bug := range g.options.Bugs {
 		if bug == BugLazySync {
@@ -195,6 +196,9 @@ func (g *generator) step() bool {
 	case choice < 65:
 		return g.pause()
 	case choice < 95:
+		if step := g.compactionStep(); step.line != "" {
+			return g.fault(step)
+		}
 		if step := g.someFault(); step.line != "" {
 			return g.fault(step)
 		}
@@ -356,6 +360,8 @@ func (g *generator) someFault() faultStep {
 var faultWeights = map[Fault]int{
 	FaultKill: 2, FaultRestart: 8, FaultWipe: 1, FaultPartition: 4, FaultCut: 3,
 	FaultDrop: 1, FaultDup: 1, FaultDelay: 1, FaultCampaign: 1,
+	// FaultSnapshot is not drawn here but in compactionStep (snapshot.go),
+	// so that seeds without snapshots draw exactly as before.
 }
 
 func (g *generator) faultLine(fault Fault) faultStep {
