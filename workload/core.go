@@ -23,7 +23,7 @@ type coreSystem struct {
 
 type coreNode struct {
 	node    *raft.Node
-	storage raft.Storage
+	storage store.Storage
 	closer  func() error
 	machine *StateMachine
 }
@@ -92,6 +92,11 @@ func (s *coreSystem) step() (bool, error) {
 		moved = true
 		// The order of raft.Ready: persist, send, apply, Advance (thesis §3.8).
 		ready := node.node.Ready()
+		if !ready.Snapshot.IsEmpty() {
+			// Nothing compacts here (the core compacts only when its host
+			// asks), so no snapshot should ever come.
+			return false, fmt.Errorf("core: n%d was handed a snapshot to store; this loop never compacts", node.node.ID())
+		}
 		if ready.MustSave {
 			if err := node.storage.Save(ready.HardState, ready.Entries); err != nil {
 				return false, fmt.Errorf("core: n%d saves: %w", node.node.ID(), err)
