@@ -85,6 +85,9 @@ type localNode struct {
 	readsWaiting []raft.ReadState
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
+	// joining: the node was added to a running cluster and starts with no
+	// configuration (membership.go, thesis §4.4).
+	joining bool
 }
 
 // New builds a cluster of n nodes (1 to 9), all followers in term 0.
@@ -169,7 +172,7 @@ func (c *Local) node(id raft.NodeID) (*localNode, error) {
 // again once the node learns the commit index.
 func (c *Local) start(node *localNode) error {
 	seed := c.seed ^ uint64(node.id)<<56 ^ node.restarts*0x9e3779b97f4a7c15
-	core, err := raft.NewNode(c.settings.config(node.id, c.ids, seed), node.storage)
+	core, err := raft.NewNode(c.coreConfig(node, seed), node.storage)
 	if err != nil {
 		return err
 	}

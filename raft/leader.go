@@ -13,8 +13,9 @@ func (r *Node) becomeLeader(votes int) {
 	r.heartbeatElapsed = 0
 	r.electionElapsed = 0
 	r.leaderTicks, r.readRound, r.reads = 0, 0, nil
+	r.transfer, r.catchUp = transferState{}, catchUpState{}
 	r.startRound()
-	r.progress = make(map[NodeID]*Progress, len(r.peers)-1)
+	r.progress = make(map[NodeID]*Progress, len(r.peers))
 	for _, peer := range r.peers {
 		if peer != r.id {
 			// > When a leader first comes to power, it initializes all
@@ -51,6 +52,11 @@ func (r *Node) tickLeader() {
 	r.leaderTicks++
 	r.heartbeatElapsed++
 	r.electionElapsed++
+	r.tickTransfer()
+	r.tickCatchUp()
+	if r.role != Leader {
+		return
+	}
 	if r.config.CheckQuorum && r.electionElapsed >= r.config.ElectionTicksMin {
 		r.electionElapsed = 0
 		if !r.quorumActive() {
@@ -74,13 +80,9 @@ func (r *Node) tickLeader() {
 // quorumActive reports whether a majority (the leader included) answered
 // since the last check.
 func (r *Node) quorumActive() bool {
-	active := 1
-	for _, progress := range r.progress {
-		if progress.RecentActive {
-			active++
-		}
-	}
-	return active >= r.quorum()
+	return r.configuration.HasQuorum(func(id NodeID) bool {
+		return id == r.id || r.progress[id].RecentActive
+	})
 }
 
 // maybeCommit advances the commit index to the highest index stored on a
@@ -110,4 +112,5 @@ func (r *Node) maybeCommit() {
 			r.sendAppend(peer, true)
 		}
 	}
+	r.afterCommit()
 }

@@ -114,4 +114,9 @@ type Message struct {
 	// the current one and its answer echoes it, to confirm reads (thesis
 	// §6.4).
 	ReadRound uint64
+
+	// MayDisrupt, in a RequestVote, says the candidate campaigns because
+	// the leader asked it to (TimeoutNow, thesis §3.10), so voters must not
+	// ignore it for having heard that leader recently (thesis §4.2.3).
+	MayDisrupt bool
 }
