@@ -115,7 +115,7 @@ func (c *Local) AddServer(id NodeID) error {
 		return err
 	}
 	if err := leader.core.AddServer(id); err != nil {
-		return fmt.Errorf("%v: %w", leader.id, err)
+		return changeRefused(leader.id, err)
 	}
 	if err := c.createNodes([]NodeID{id}); err != nil {
 		return err
@@ -153,7 +153,7 @@ func (c *Local) RemoveServer(id NodeID) error {
 		return err
 	}
 	if err := leader.core.RemoveServer(id); err != nil {
-		return fmt.Errorf("%v: %w", leader.id, err)
+		return changeRefused(leader.id, err)
 	}
 	return c.awaitConfiguration(leader)
 }
@@ -185,7 +185,7 @@ func (c *Local) Reconfigure(voters []NodeID) error {
 		return err
 	}
 	if err := leader.core.Reconfigure(voters); err != nil {
-		return fmt.Errorf("%v: %w", leader.id, err)
+		return changeRefused(leader.id, err)
 	}
 	if err := c.createNodes(created); err != nil {
 		return err
@@ -218,6 +218,21 @@ func (c *Local) awaitConfiguration(leader *localNode) error {
 		return fmt.Errorf("the change did not finish: %v lost its leadership (status shows the configuration)", leader.id)
 	}
 	return fmt.Errorf("%w: the change did not commit (is a majority of the new configuration reachable?)", ErrTimeout)
+}
+
+// changeRefused says why the leader refused a change, and what to do.
+func changeRefused(leader NodeID, err error) error {
+	if errors.Is(err, raft.ErrNoCommitInTerm) {
+		return fmt.Errorf("%v: %w (errata to thesis §4.1): let its no-op commit first (tick 5), or put a value", leader, err)
+	}
+	return fmt.Errorf("%v: %w", leader, err)
+}
+
+func entryTerm(log []raft.Entry, index raft.Index) (raft.Term, bool) {
+	if index == 0 || int(index) > len(log) {
+		return 0, false
+	}
+	return log[index-1].Term, true
 }
 
 func configurationHas(core *raft.Node, id NodeID) bool {
@@ -300,7 +315,17 @@ func (v View) Membership() Membership {
 		return Membership{}
 	}
 	configuration, index := best.core.Configuration()
-	membership := Membership{Configuration: configuration, Index: index, Committed: best.core.CommitIndex() >= index}
+	membership := Membership{Configuration: configuration, Index: index, Committed: index == 0}
+	// Committed if any node knows it committed (a removed leader may be
+	// the only one that does until the next leader's first commit).
+	term, _ := entryTerm(best.core.Log(), index)
+	for _, node := range v.c.nodes {
+		if node.core != nil && node.core.CommitIndex() >= index {
+			if other, ok := entryTerm(node.core.Log(), index); ok && other == term {
+				membership.Committed = true
+			}
+		}
+	}
 	if best.core.Role() == raft.Leader {
 		membership.Leader = best.id
 		membership.CatchingUp, membership.Transferring = best.core.CatchingUp(), best.core.Transferring()

@@ -145,6 +145,7 @@ func runStatus(s *Session, arguments []string) error {
 	if only != raft.None {
 		s.printDetail(statuses[only-1])
 	}
+	s.printMembership()
 	return nil
 }
 
