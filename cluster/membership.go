@@ -19,6 +19,10 @@ import (
 // created empty, with no configuration: it does not campaign until a
 // configuration entry that names it reaches its log (thesis §4.4).
 
+// Every operation takes wait: false returns as soon as the leader has
+// started the change, for clients that go on meanwhile (the chaos
+// campaigns, `add n4 async`).
+
 // ErrNoLeader: the operation needs a leader and none is known.
 var ErrNoLeader = errors.New("no leader")
 
@@ -57,10 +61,10 @@ func (c *Local) membershipDeadline() time.Duration {
 	return c.now + max(c.settings.ClientTimeout, time.Duration(raft.MaxCatchUpRounds+2)*c.settings.ElectionMax)
 }
 
-// Transfer hands leadership to target (thesis §3.10) and runs the cluster
-// until target leads, or the leader abandons the transfer after an
-// election timeout.
-func (c *Local) Transfer(target NodeID) error {
+// Transfer hands leadership to target (thesis §3.10). With wait, it runs
+// the cluster until target leads, or the leader abandons the transfer
+// after an election timeout; without, it returns once the leader started.
+func (c *Local) Transfer(target NodeID, wait bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, err := c.node(target); err != nil {
@@ -74,6 +78,9 @@ func (c *Local) Transfer(target NodeID) error {
 		return fmt.Errorf("%v: %w", leader.id, err)
 	}
 	c.process(leader)
+	if !wait {
+		return nil
+	}
 	term := leader.core.Term()
 	targetLeads := func() bool {
 		node := c.nodes[target-1]
@@ -104,7 +111,7 @@ func (c *Local) Transfer(target NodeID) error {
 // AddServer adds id as a voter, one server at a time (thesis §4.1): the
 // leader catches it up as a non-voting member first (thesis §4.2.1). A node
 // past the last one is created, empty.
-func (c *Local) AddServer(id NodeID) error {
+func (c *Local) AddServer(id NodeID, wait bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.checkNewNode(id); err != nil {
@@ -121,6 +128,9 @@ func (c *Local) AddServer(id NodeID) error {
 		return err
 	}
 	c.process(leader)
+	if !wait {
+		return nil
+	}
 	added := func() bool {
 		configuration, index := leader.core.Configuration()
 		return configuration.IsVoter(id) && leader.core.CommitIndex() >= index
@@ -142,7 +152,7 @@ func (c *Local) AddServer(id NodeID) error {
 
 // RemoveServer removes id from the voters (thesis §4.1). Removing the
 // leader makes it step down once the change commits (thesis §4.2.2).
-func (c *Local) RemoveServer(id NodeID) error {
+func (c *Local) RemoveServer(id NodeID, wait bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, err := c.node(id); err != nil {
@@ -155,12 +165,12 @@ func (c *Local) RemoveServer(id NodeID) error {
 	if err := leader.core.RemoveServer(id); err != nil {
 		return changeRefused(leader.id, err)
 	}
-	return c.awaitConfiguration(leader)
+	return c.awaitConfiguration(leader, wait)
 }
 
 // Reconfigure changes the voters to an arbitrary set through joint
 // consensus (thesis §4.3). Nodes past the last one are created, empty.
-func (c *Local) Reconfigure(voters []NodeID) error {
+func (c *Local) Reconfigure(voters []NodeID, wait bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var created []NodeID
@@ -190,14 +200,17 @@ func (c *Local) Reconfigure(voters []NodeID) error {
 	if err := c.createNodes(created); err != nil {
 		return err
 	}
-	return c.awaitConfiguration(leader)
+	return c.awaitConfiguration(leader, wait)
 }
 
 // awaitConfiguration runs the cluster until the leader's latest
 // configuration is simple (C_new follows C_old,new, thesis §4.3) and
 // committed.
-func (c *Local) awaitConfiguration(leader *localNode) error {
+func (c *Local) awaitConfiguration(leader *localNode, wait bool) error {
 	c.process(leader)
+	if !wait {
+		return nil
+	}
 	term := leader.core.Term()
 	done := func() bool {
 		if leader.core == nil {

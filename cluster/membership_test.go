@@ -47,7 +47,7 @@ func TestTransferScenario(t *testing.T) { // thesis §3.10
 	if err := c.Restart(3, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Transfer(3); err != nil {
+	if err := c.Transfer(3, true); err != nil {
 		t.Fatal(err)
 	}
 	if leaders := c.Leaders(); !slices.Equal(leaders, []NodeID{3}) {
@@ -65,7 +65,7 @@ func TestTransferToCrashedTargetAbandoned(t *testing.T) { // thesis §3.10
 	if err := c.Kill(3); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Transfer(3); err == nil {
+	if err := c.Transfer(3, true); err == nil {
 		t.Fatal("transfer to a crashed node succeeded")
 	}
 	if leaders := c.Leaders(); !slices.Equal(leaders, []NodeID{1}) {
@@ -78,11 +78,11 @@ func TestTransferToCrashedTargetAbandoned(t *testing.T) { // thesis §3.10
 
 func TestAddServersOneAtATime(t *testing.T) { // thesis §4.1, §4.2.1
 	c := leaderCluster(t, 3, 1)
-	if err := c.AddServer(5); !errors.Is(err, ErrUnknownNode) {
+	if err := c.AddServer(5, true); !errors.Is(err, ErrUnknownNode) {
 		t.Fatalf("add n5 before n4: %v, want ErrUnknownNode", err)
 	}
 	for _, id := range []NodeID{4, 5} {
-		if err := c.AddServer(id); err != nil {
+		if err := c.AddServer(id, true); err != nil {
 			t.Fatalf("add %v: %v", id, err)
 		}
 	}
@@ -104,7 +104,7 @@ func TestAddServersOneAtATime(t *testing.T) { // thesis §4.1, §4.2.1
 
 func TestRemoveLeaderScenario(t *testing.T) { // thesis §4.2.2
 	c := leaderCluster(t, 3, 1)
-	if err := c.RemoveServer(1); err != nil {
+	if err := c.RemoveServer(1, true); err != nil {
 		t.Fatal(err)
 	}
 	if !c.RunUntil(func(v View) bool {
@@ -125,7 +125,7 @@ func TestRemoveLeaderScenario(t *testing.T) { // thesis §4.2.2
 
 func TestJointConsensusScenario(t *testing.T) { // thesis §4.3
 	c := leaderCluster(t, 3, 1)
-	if err := c.Reconfigure([]NodeID{3, 4, 5}); err != nil {
+	if err := c.Reconfigure([]NodeID{3, 4, 5}, true); err != nil {
 		t.Fatal(err)
 	}
 	if !c.RunUntil(func(v View) bool {

@@ -23,36 +23,72 @@ func membershipCommands() []Command {
 	}
 	return []Command{
 		{
-			Name: "transfer", Usage: "transfer NODE", Group: groupMembership, Section: "§3.10",
+			Name: "transfer", Usage: "transfer NODE [async]", Group: groupMembership, Section: "§3.10",
 			Summary: "Hand leadership to NODE: the leader refuses client requests, brings NODE up to date and sends TimeoutNow; " +
-				"NODE campaigns at once. Abandoned after an election timeout if NODE has not taken over.",
+				"NODE campaigns at once. Abandoned after an election timeout if NODE has not taken over. With async, return once it started.",
 			Example:   "transfer n3",
-			Arguments: []Argument{{Kind: ArgumentNode}},
+			Arguments: []Argument{{Kind: ArgumentNode}, asyncWord},
 			Run:       runTransfer,
 		},
 		{
-			Name: "add", Usage: "add NODE", Group: groupMembership, Section: "§4.1",
+			Name: "add", Usage: "add NODE [async]", Group: groupMembership, Section: "§4.1",
 			Summary: "Add NODE as a voter, one server at a time: the leader first catches it up as a non-voting member in rounds (§4.2.1). " +
-				"A node past the last one (up to n9) starts empty.",
+				"A node past the last one (up to n9) starts empty. With async, return once the leader started.",
 			Example:   "add n4",
-			Arguments: []Argument{{Kind: ArgumentWords, Words: anyNode}},
+			Arguments: []Argument{{Kind: ArgumentWords, Words: anyNode}, asyncWord},
 			Run:       runAdd,
 		},
 		{
-			Name: "remove", Usage: "remove NODE", Group: groupMembership, Section: "§4.1",
+			Name: "remove", Usage: "remove NODE [async]", Group: groupMembership, Section: "§4.1",
 			Summary:   "Remove NODE from the voters, one server at a time. A removed leader steps down once the change commits (§4.2.2).",
 			Example:   "remove n3",
-			Arguments: []Argument{{Kind: ArgumentNode}},
+			Arguments: []Argument{{Kind: ArgumentNode}, asyncWord},
 			Run:       runRemove,
 		},
 		{
-			Name: "reconfigure", Usage: "reconfigure G", Group: groupMembership, Section: "§4.3",
+			Name: "reconfigure", Usage: "reconfigure G [async]", Group: groupMembership, Section: "§4.3",
 			Summary:   "Change the voters to the group G (n1,n2,n4) through joint consensus: C_old,new needs majorities of both, then C_new.",
 			Example:   "reconfigure n1,n2,n4",
-			Arguments: []Argument{{Kind: ArgumentWords, Words: anyNode}},
+			Arguments: []Argument{{Kind: ArgumentWords, Words: anyNode}, asyncWord},
 			Run:       runReconfigure,
 		},
 	}
+}
+
+var asyncWord = Argument{Kind: ArgumentWords, Words: []string{"async"}}
+
+// cutAsync takes the optional last word async off: one argument must be
+// left. wait is false with async.
+func cutAsync(name string, arguments []string) ([]string, bool, error) {
+	wait := true
+	if len(arguments) == 2 && arguments[1] == "async" {
+		arguments, wait = arguments[:1], false
+	}
+	if len(arguments) != 1 {
+		return nil, false, usageError(name)
+	}
+	return arguments, wait, nil
+}
+
+// parseVoterCondition reads `voter NODE`: NODE is a voter of the
+// configuration of the current leader (of the highest term).
+func (s *Session) parseVoterCondition(words []string) (condition, error) {
+	text := strings.Join(words, " ")
+	if len(words) != 2 {
+		return condition{}, invalid("condition %q: want voter NODE, e.g. voter n4", text)
+	}
+	id, err := parseAnyNode(words[1])
+	if err != nil {
+		return condition{}, err
+	}
+	return condition{text: text, holds: func(statuses []cluster.NodeStatus) (bool, string) {
+		leader, _ := currentLeader(statuses)
+		if leader == raft.None {
+			return false, "no leader"
+		}
+		configuration := statuses[leader-1].Configuration
+		return configuration.IsVoter(id), fmt.Sprintf("leader %v has voters %s", leader, configuration)
+	}}, nil
 }
 
 // parseAnyNode reads n1..n9, including nodes the cluster does not have yet.
@@ -66,41 +102,45 @@ func parseAnyNode(word string) (raft.NodeID, error) {
 }
 
 func runTransfer(s *Session, arguments []string) error {
-	if len(arguments) != 1 {
-		return usageError("transfer")
+	arguments, wait, err := cutAsync("transfer", arguments)
+	if err != nil {
+		return err
 	}
 	id, err := s.parseNode(arguments[0])
 	if err != nil {
 		return err
 	}
-	return s.cluster.Transfer(id)
+	return s.cluster.Transfer(id, wait)
 }
 
 func runAdd(s *Session, arguments []string) error {
-	if len(arguments) != 1 {
-		return usageError("add")
+	arguments, wait, err := cutAsync("add", arguments)
+	if err != nil {
+		return err
 	}
 	id, err := parseAnyNode(arguments[0])
 	if err != nil {
 		return err
 	}
-	return s.cluster.AddServer(id)
+	return s.cluster.AddServer(id, wait)
 }
 
 func runRemove(s *Session, arguments []string) error {
-	if len(arguments) != 1 {
-		return usageError("remove")
+	arguments, wait, err := cutAsync("remove", arguments)
+	if err != nil {
+		return err
 	}
 	id, err := s.parseNode(arguments[0])
 	if err != nil {
 		return err
 	}
-	return s.cluster.RemoveServer(id)
+	return s.cluster.RemoveServer(id, wait)
 }
 
 func runReconfigure(s *Session, arguments []string) error {
-	if len(arguments) != 1 {
-		return usageError("reconfigure")
+	arguments, wait, err := cutAsync("reconfigure", arguments)
+	if err != nil {
+		return err
 	}
 	var voters []raft.NodeID
 	for _, name := range strings.Split(arguments[0], ",") {
@@ -113,7 +153,7 @@ func runReconfigure(s *Session, arguments []string) error {
 		}
 		voters = append(voters, id)
 	}
-	return s.cluster.Reconfigure(voters)
+	return s.cluster.Reconfigure(voters, wait)
 }
 
 // printMembership adds the configuration to `status` once it differs from
