@@ -30,7 +30,7 @@ func TestInvalidLines(t *testing.T) {
 		{"sleep soon", `error: duration "soon": want a positive Go duration, e.g. 500ms or 2s`},
 		{"expect leader", `error: condition "leader": want leader NODE or leader none, e.g. leader n1`},
 		{"expect term n1 >>1", `error: number ">>1": want N or a comparison such as >1, >=5, <3, <=2, =4`},
-		{"expect liveness", `error: unknown condition "liveness": want one of leader, role, term, committed, up, down, value, error, safe, linearizable`},
+		{"expect liveness", `error: unknown condition "liveness": want one of leader, role, term, committed, up, down, voter, value, error, safe, linearizable`},
 		{"wait value x 1", `error: wait cannot watch "value": wait for leader, role, term, committed, up or down, then expect value`},
 		{"put x", "error: usage: put KEY VALUE [@NODE] [async] (e.g. put x 1)"},
 		{"get x read=fast", "error: read=fast: want read=index, read=lease or read=local, e.g. get x @n2 read=local"},
