@@ -144,7 +144,7 @@ func (c *Local) AddServer(id NodeID, wait bool) error {
 	case leader.core != nil && added():
 		return nil
 	case leader.core != nil && leader.core.Role() == raft.Leader && !configurationHas(leader.core, id):
-		return fmt.Errorf("adding %v aborted: it did not catch up within %d rounds (thesis §4.2.1)", id, raft.MaxCatchUpRounds)
+		return fmt.Errorf("adding %v aborted: it did not catch up in time (thesis §4.2.1); the configuration is unchanged", id)
 	default:
 		return fmt.Errorf("adding %v did not finish: %v lost its leadership (status shows the configuration)", id, leader.id)
 	}

@@ -171,6 +171,8 @@ func (s *Session) printMembership() {
 	if configuration.Joint() {
 		s.printf("  configuration: joint, old voters %s, new voters %s (index %d, %s)",
 			nodeList(configuration.OldVoters), nodeList(configuration.Voters), membership.Index, state)
+	} else if membership.Index == 0 {
+		s.printf("  configuration: voters %s (the initial one)", nodeList(configuration.Voters))
 	} else {
 		s.printf("  configuration: voters %s (index %d, %s)", nodeList(configuration.Voters), membership.Index, state)
 	}
@@ -213,7 +215,7 @@ func (r *renderer) membershipEvent(event raft.Event) (string, string, traceLevel
 	case raft.EventCatchUpRound:
 		return fmt.Sprintf("%s: %v finished catch-up round %d (up to index %d) in %v", node, event.Peer, event.Count, event.Index, r.tick*time.Duration(event.OtherIndex)), event.Section, traceState, true
 	case raft.EventCatchUpAborted:
-		return fmt.Sprintf("%s aborts adding %v: it did not catch up in %d rounds", node, event.Peer, event.Count), event.Section, traceState, true
+		return fmt.Sprintf("%s aborts adding %v: it did not catch up in time (round %d, at most %d)", node, event.Peer, event.Count, raft.MaxCatchUpRounds), event.Section, traceState, true
 	case raft.EventAppended:
 		if raft.EntryKind(event.Count) == raft.EntryConfiguration {
 			return fmt.Sprintf("%s appends %d/t%d: a configuration", node, event.Index, event.LogTerm), event.Section, traceRPC, true

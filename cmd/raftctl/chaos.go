@@ -59,10 +59,17 @@ Faults (--faults, comma-separated):
   drop, dup, delay
              network-wide or one-link loss, duplication and delay
   campaign   fire one or two election timers early (overlapping elections)
+  transfer   hand leadership to another voter (TimeoutNow, §3.10)
+  membership add a node that is not a voter, or remove a voter, the leader
+             included, one server at a time (§4.1, §4.2.1, §4.2.2)
+  reconfigure
+             change the voters to a random set through joint consensus
+             (§4.3)
 
 Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
 (§3.6.1), forget-vote (§3.8), lease-without-stickiness (leases trusted with
-PreVote alone, §6.4.1), and lazy-sync (set sync lazy: a kill loses the last
+PreVote alone, §6.4.1), unsafe-membership (voters switched at once, without
+joint consensus: thesis Fig. 4.2), and lazy-sync (set sync lazy: a kill loses the last
 second of writes). With any of them on, the default 1000 seeds find a
 failure on 3 nodes and on 5.
 

@@ -356,6 +356,7 @@ func (g *generator) someFault() faultStep {
 var faultWeights = map[Fault]int{
 	FaultKill: 2, FaultRestart: 8, FaultWipe: 1, FaultPartition: 4, FaultCut: 3,
 	FaultDrop: 1, FaultDup: 1, FaultDelay: 1, FaultCampaign: 1,
+	FaultTransfer: 2, FaultMembership: 3, FaultReconfigure: 2,
 }
 
 func (g *generator) faultLine(fault Fault) faultStep {
@@ -424,6 +425,8 @@ func (g *generator) faultLine(fault Fault) faultStep {
 		}
 		// Two timers firing together: a split vote in the making.
 		return faultStep{fmt.Sprintf("campaign n%d; campaign n%d", first, second), true}
+	case FaultTransfer, FaultMembership, FaultReconfigure:
+		return g.membershipLine(fault)
 	}
 	return faultStep{}
 }
