@@ -2,10 +2,13 @@ package cluster
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // Scenario tests of leadership transfer (thesis §3.10) and membership
@@ -142,4 +145,90 @@ func TestJointConsensusScenario(t *testing.T) { // thesis §4.3
 		t.Fatalf("put in the new configuration: %v %v", err, call.Err)
 	}
 	requireSafe(t, c)
+}
+
+// TestShrinkAndGrowUnderLoad: a 5-node cluster shrunk to 3 voters and grown
+// back to 5, one server at a time, while clients write; no acknowledged
+// write is lost and no term has two leaders (thesis §4.1, §3.4).
+func TestShrinkAndGrowUnderLoad(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4, 5} {
+		c := leaderCluster(t, 5, seed)
+		const clients = 3
+		calls := make([]*Call, clients)
+		var acknowledged []store.Command
+		counter := 0
+		submit := func(client int) {
+			counter++
+			command := store.Command{Op: store.OpPut, Key: fmt.Sprintf("k%d", counter%4), Value: fmt.Sprintf("v%d", counter)}
+			call, err := c.Submit(uint64(client+1), command, raft.None)
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls[client] = call
+		}
+		for client := range clients {
+			submit(client)
+		}
+		// run advances time under the load until done holds.
+		run := func(what string, done func() bool) {
+			t.Helper()
+			for range 2000 {
+				if done() {
+					return
+				}
+				c.Advance(5 * time.Millisecond)
+				for client, call := range calls {
+					if call.Done {
+						if call.Err == nil {
+							acknowledged = append(acknowledged, call.Command)
+						}
+						submit(client)
+					}
+				}
+			}
+			t.Fatalf("seed %d: %s did not happen in 10s: %+v", seed, what, c.Membership())
+		}
+		change := func(what string, start func() error, voters []NodeID) {
+			t.Helper()
+			run(what, func() bool {
+				membership := c.Membership()
+				if slices.Equal(membership.Configuration.Voters, voters) && membership.Committed && !membership.Configuration.Joint() {
+					return true
+				}
+				if membership.CatchingUp == raft.None && !slices.Equal(membership.Configuration.Voters, voters) {
+					_ = start() // refused while a change runs or no leader: try again later
+				}
+				return false
+			})
+		}
+		change("remove n5", func() error { return c.RemoveServer(5, false) }, []NodeID{1, 2, 3, 4})
+		change("remove n4", func() error { return c.RemoveServer(4, false) }, []NodeID{1, 2, 3})
+		change("add n4", func() error { return c.AddServer(4, false) }, []NodeID{1, 2, 3, 4})
+		change("add n5", func() error { return c.AddServer(5, false) }, []NodeID{1, 2, 3, 4, 5})
+		run("the last writes", func() bool { return len(acknowledged) > 20 })
+		final, err := c.Put("final", "done", raft.None)
+		if err != nil || final.Err != nil {
+			t.Fatalf("seed %d: final put: %v %v", seed, err, final.Err)
+		}
+		log, err := c.Log(final.ServedBy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inLog := map[[2]uint64]bool{}
+		for _, entry := range log {
+			if command, err := store.DecodeCommand(entry.Command); err == nil && entry.Kind == raft.EntryCommand {
+				inLog[[2]uint64{command.ClientID, command.Sequence}] = true
+			}
+		}
+		for _, command := range acknowledged {
+			if !inLog[[2]uint64{command.ClientID, command.Sequence}] {
+				t.Fatalf("seed %d: acknowledged write %s=%s lost", seed, command.Key, command.Value)
+			}
+		}
+		requireSafe(t, c)
+		if len(acknowledged) < 20 {
+			t.Fatalf("seed %d: only %d writes acknowledged: the load did not run", seed, len(acknowledged))
+		}
+		t.Logf("seed %d: 5 -> 3 -> 5 voters in %v with %d writes acknowledged, none lost", seed, c.Now(), len(acknowledged))
+	}
 }
