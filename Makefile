@@ -1,5 +1,5 @@
 # The two commands README.md leads with.
-.PHONY: test repl bench fuzz web
+.PHONY: test repl bench fuzz web pi
 
 # FUZZTIME is how much `make fuzz` (part of `make test`) runs each fuzz
 # test: a count of inputs, not a duration. With a duration, Go 1.26's fuzz
@@ -7,6 +7,9 @@
 # time runs out mid-input (go.dev/issue/75804, fixed in Go 1.27); a count has
 # no deadline to race. New interesting inputs are minimized for at most 1s.
 FUZZTIME ?= 50000x
+# FUZZTIME_SLOW is for fuzz tests whose every input runs a whole control
+# conversation with a node (a few hundred inputs a second).
+FUZZTIME_SLOW ?= 5000x
 FUZZFLAGS = -run XXX -fuzztime $(FUZZTIME) -fuzzminimizetime 1s
 
 test: web
@@ -15,7 +18,21 @@ test: web
 	GOOS=js GOARCH=wasm go vet ./wasm/ ./wasm/indexeddb/
 	go test ./...
 	go test -race -short ./...
+	$(MAKE) pi
 	$(MAKE) fuzz
+
+# The binary for Raspberry Pis (docs/raspberry-pi.md): 64-bit Raspberry Pi
+# OS (Pi 3, 4, 5, Zero 2), 32-bit on ARMv7 (Pi 2, 3 and 4 on 32-bit OS),
+# and ARMv6 (Pi 1, Zero). `make pi` checks that each builds; `make pi
+# PIDIR=dist` keeps the binaries.
+PIDIR ?=
+pi:
+	@set -e; dir="$(PIDIR)"; \
+	if [ -z "$$dir" ]; then dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; else mkdir -p "$$dir"; fi; \
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -o "$$dir/raftctl-linux-arm64" ./cmd/raftctl; \
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=7 go build -o "$$dir/raftctl-linux-armv7" ./cmd/raftctl; \
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=6 go build -o "$$dir/raftctl-linux-armv6" ./cmd/raftctl; \
+	ls -l "$$dir"
 
 # A short run of every fuzz test on top of its checked-in corpus; go test
 # runs one fuzz test at a time.
@@ -27,6 +44,8 @@ fuzz:
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzDecodeMessage$$'
 	go test ./net/wire/ $(FUZZFLAGS) -fuzz '^FuzzReadFrame$$'
 	go test ./net/tcp/ $(FUZZFLAGS) -fuzz '^FuzzParseHandshake$$'
+	go test ./cluster/ $(FUZZFLAGS) -fuzz '^FuzzControlRequest$$'
+	go test ./cluster/ -run XXX -fuzztime $(FUZZTIME_SLOW) -fuzzminimizetime 1s -fuzz '^FuzzControlResponse$$'
 
 bench:
 	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s

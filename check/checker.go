@@ -42,9 +42,11 @@ type Checker struct {
 	// committed[k] holds the entries seen committed at index k+1; more than
 	// one only after a safety violation (Leader Completeness).
 	committed [][]committedEntry
-	// applied[k] is the first entry any node applied at index k+1 (State
-	// Machine Safety).
-	applied []appliedEntry
+	// applied[k] is the first entry any node applied at index k (State
+	// Machine Safety). A map, not a slice by index: indexes can be sparse
+	// (a state machine loaded from a snapshot) and, from a real cluster,
+	// arbitrary, and a slice would be as long as the largest one.
+	applied map[raft.Index]appliedEntry
 
 	violations []Violation
 	reported   map[violationKey]bool

@@ -13,8 +13,6 @@ type appliedEntry struct {
 	kind raft.EntryKind
 	// command is the checker's own copy.
 	command []byte
-	// seen tells a recorded entry from an index nobody applied yet.
-	seen bool
 }
 
 func (a appliedEntry) entry(index raft.Index) raft.Entry {
@@ -34,12 +32,12 @@ func (c *Checker) checkStateMachineSafety(node raft.NodeID, e raft.Entry) {
 	if e.Index == 0 {
 		return
 	}
-	for len(c.applied) < int(e.Index) {
-		c.applied = append(c.applied, appliedEntry{})
+	if c.applied == nil {
+		c.applied = map[raft.Index]appliedEntry{}
 	}
-	first := &c.applied[e.Index-1]
-	if !first.seen {
-		*first = appliedEntry{node: node, term: e.Term, kind: e.Kind, command: append([]byte(nil), e.Command...), seen: true}
+	first, seen := c.applied[e.Index]
+	if !seen {
+		c.applied[e.Index] = appliedEntry{node: node, term: e.Term, kind: e.Kind, command: append([]byte(nil), e.Command...)}
 		return
 	}
 	if first.term == e.Term && first.kind == e.Kind && string(first.command) == string(e.Command) {

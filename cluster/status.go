@@ -12,6 +12,8 @@ type NodeStatus struct {
 	Up bool
 	// Group is the node's partition group (0 when there is no partition).
 	Group int
+	// Unreachable: a Remote could not reach the node (Up is false).
+	Unreachable bool
 }
 
 // View reads the cluster while it is locked (inside RunUntil).

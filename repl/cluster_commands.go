@@ -154,6 +154,9 @@ func statusRow(status cluster.NodeStatus) []string {
 	if status.Group > 0 {
 		group = "g" + strconv.Itoa(status.Group)
 	}
+	if status.Unreachable {
+		return []string{status.ID.String(), "-", "-", "-", "-", "-", "-", "unreachable", group}
+	}
 	if !status.Up {
 		return []string{status.ID.String(), "-", fmt.Sprint(status.Term), status.VotedFor.String(),
 			fmt.Sprintf("-/%d", status.LastIndex), "-", "-", "down", group}
@@ -165,6 +168,10 @@ func statusRow(status cluster.NodeStatus) []string {
 
 // printDetail shows one node's timer and, on a leader, its followers.
 func (s *Session) printDetail(status cluster.NodeStatus) {
+	if status.Unreachable {
+		s.printf("  %v is unreachable: nothing is known about it now", status.ID)
+		return
+	}
 	if !status.Up {
 		s.printf("  %v is down: term, vote and log come from its storage", status.ID)
 		return

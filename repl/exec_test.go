@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"raftctl/cluster"
 )
 
 // TestInvalidLines: a line that is not a valid command prints one error
@@ -71,7 +73,7 @@ func snapshot(s *Session) string {
 	}
 	builder.WriteString(s.cluster.Network().String())
 	builder.WriteString(strings.Join(describeSettings(s.cluster.Settings()), "\n"))
-	for _, envelope := range s.cluster.InFlight() {
+	for _, envelope := range s.cluster.(cluster.Simulated).InFlight() {
 		builder.WriteString(describeMessage(envelope.Message))
 	}
 	return builder.String()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"raftctl/cluster"
 )
 
 // lockedBuffer collects a session's output, written from the pacer's
@@ -74,11 +76,11 @@ func TestLivePacingControls(t *testing.T) {
 	run("events 3", "")
 	run("trace off", "")
 	run("reset", "reset: cluster of 3 nodes")
-	if on, speed, _ := session.cluster.Live(); !on || speed != 50 {
+	if on, speed, _ := session.cluster.(cluster.Simulated).Live(); !on || speed != 50 {
 		t.Fatalf("after reset: live %v at speed %g, want live at 50", on, speed)
 	}
 	run("cluster 5", "cluster of 5 nodes")
-	if on, _, _ := session.cluster.Live(); !on {
+	if on, _, _ := session.cluster.(cluster.Simulated).Live(); !on {
 		t.Fatal("a new cluster is not paced live")
 	}
 

@@ -113,7 +113,11 @@ func runMessages(s *Session, arguments []string) error {
 	if err := noArguments("msgs", arguments); err != nil {
 		return err
 	}
-	envelopes := s.cluster.InFlight()
+	simulated, err := s.simulated("msgs")
+	if err != nil {
+		return err
+	}
+	envelopes := simulated.InFlight()
 	if len(envelopes) == 0 {
 		s.println("  no messages in flight")
 		return nil
@@ -137,14 +141,18 @@ func runHand(s *Session, arguments []string, deliver bool) error {
 	if len(arguments) < 1 || len(arguments) > 2 {
 		return usageError(name)
 	}
+	simulated, err := s.simulated(name)
+	if err != nil {
+		return err
+	}
 	if id, err := strconv.ParseUint(strings.TrimPrefix(arguments[0], "#"), 10, 64); err == nil {
 		if len(arguments) != 1 {
 			return usageError(name)
 		}
 		if deliver {
-			err = s.cluster.DeliverMessage(id)
+			err = simulated.DeliverMessage(id)
 		} else {
-			err = s.cluster.DropMessage(id)
+			err = simulated.DropMessage(id)
 		}
 		if err != nil {
 			return err
@@ -164,9 +172,9 @@ func runHand(s *Session, arguments []string, deliver bool) error {
 	}
 	var moved int
 	if deliver {
-		moved, err = s.cluster.DeliverLink(from, to, count)
+		moved, err = simulated.DeliverLink(from, to, count)
 	} else {
-		moved, err = s.cluster.DropLink(from, to, count)
+		moved, err = simulated.DropLink(from, to, count)
 	}
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"raftctl/check"
+	"raftctl/cluster"
 )
 
 // traceLevel says which records scroll by.
@@ -237,6 +238,9 @@ func runHelp(s *Session, arguments []string) error {
 			s.println("alias: " + strings.Join(command.Aliases, ", "))
 		}
 		s.println(command.Summary)
+		if s.simulatorOnly(command.Name) {
+			s.println("simulator only (a real cluster runs on wall-clock time)" + wallClockAdvice[command.Name])
+		}
 		if command.Section != "" {
 			s.println("thesis: " + command.Section)
 		}
@@ -247,12 +251,26 @@ func runHelp(s *Session, arguments []string) error {
 		s.println(group + ":")
 		for _, command := range commands {
 			if command.Group == group {
-				s.printf("  %-42s %s", command.Usage, firstSentence(command.Summary))
+				summary := firstSentence(command.Summary)
+				if s.simulatorOnly(command.Name) {
+					summary = "[simulator only] " + summary
+				}
+				s.printf("  %-42s %s", command.Usage, summary)
 			}
 		}
 	}
 	s.println("help COMMAND tells more about one command.")
 	return nil
+}
+
+// simulatorOnly reports whether a command cannot run on this session's
+// cluster because it is real (help marks such commands).
+func (s *Session) simulatorOnly(name string) bool {
+	if _, ok := s.cluster.(cluster.Simulated); ok {
+		return false
+	}
+	_, ok := wallClockAdvice[name]
+	return ok || name == "cluster" || name == "reset"
 }
 
 // firstSentence cuts a summary at its first sentence.

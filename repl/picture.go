@@ -13,8 +13,16 @@ import (
 // running command.
 
 // LocalCluster returns the cluster the session runs now (it changes with
-// cluster and reset), without waiting for a running command.
-func (s *Session) LocalCluster() *cluster.Local { return s.current.Load() }
+// cluster and reset), without waiting for a running command; nil when the
+// session drives a real cluster.
+func (s *Session) LocalCluster() *cluster.Local {
+	handle := s.current.Load()
+	if handle == nil {
+		return nil
+	}
+	local, _ := handle.cluster.(*cluster.Local)
+	return local
+}
 
 // RecentEvents returns the last rendered event lines at the rpc level,
 // oldest first: what `events` prints, whatever the trace level.
@@ -42,7 +50,11 @@ func (s *Session) StartLive(speed float64) error {
 	if s.stopLive != nil {
 		return fmt.Errorf("the session is live already")
 	}
-	stop, err := s.cluster.StartLive(speed)
+	simulated, err := s.simulated("speed")
+	if err != nil {
+		return err
+	}
+	stop, err := simulated.StartLive(speed)
 	if err != nil {
 		return err
 	}

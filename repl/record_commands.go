@@ -85,8 +85,14 @@ func runRecord(s *Session, arguments []string) error {
 		return fmt.Errorf("a session on a data dir cannot be replayed from a script (its disks hold the past)")
 	}
 	var text strings.Builder
-	text.WriteString("# A raftctl session, saved by record. Replay it: raftctl repl < FILE\n")
-	text.WriteString(s.clusterLine(s.options.Nodes, s.options.Seed, s.options.Settings) + "\n")
+	if s.options.Cluster != nil {
+		// A real cluster: no cluster line (it would build a simulated one),
+		// and the pauses between lines are wall-clock time.
+		text.WriteString("# A raftctl session on a real cluster, saved by record. Replay it on one: raftctl repl --cluster ... --secret-file FILE < SCRIPT\n")
+	} else {
+		text.WriteString("# A raftctl session, saved by record. Replay it: raftctl repl < FILE\n")
+		text.WriteString(s.clusterLine(s.options.Nodes, s.options.Seed, s.options.Settings) + "\n")
+	}
 	for _, line := range s.recording.lines {
 		text.WriteString(line + "\n")
 	}

@@ -1,6 +1,7 @@
 // Package repl is the command language of raftctl: one table of commands
 // drives parsing, help, completion and the command reference. A Session
-// runs lines against a local cluster and writes plain lines (colour is
+// runs lines against a cluster (cluster.Cluster: a simulated Local, or a
+// Remote of real nodes) and writes plain lines (colour is
 // added last, when asked for). There is no terminal code here: repl/term
 // and the browser are thin shells around Session.Exec and Session.Complete.
 package repl
@@ -40,6 +41,11 @@ type Options struct {
 	ProgressDir string
 	// QuitAfterLesson ends the session when a lesson ends (raftctl lesson).
 	QuitAfterLesson bool
+	// Cluster, when set, is the cluster the session drives (a Remote of
+	// real nodes) instead of a Local it builds; Nodes, Seed, Settings and
+	// DataDir are then ignored, and the cluster cannot be replaced. The
+	// session closes it.
+	Cluster cluster.Cluster
 	// OpenCluster, when set, builds every cluster of the session in place
 	// of cluster.New (the browser keeps its nodes in IndexedDB). first is
 	// true for the session's first cluster, which may come back from
@@ -85,7 +91,7 @@ type Session struct {
 	completionSize int
 	completionKeys []string
 
-	cluster     *cluster.Local
+	cluster     cluster.Cluster
 	unsubscribe func()
 	// stopLive switches the cluster back to manual pacing (nil when manual).
 	stopLive func()
@@ -103,7 +109,7 @@ type Session struct {
 	// interrupted is set by Interrupt (Ctrl-C); current is the cluster
 	// Interrupt stops, readable without the execution lock.
 	interrupted atomic.Bool
-	current     atomic.Pointer[cluster.Local]
+	current     atomic.Pointer[clusterHandle]
 
 	// lastFailed: the previous command printed an error (`expect error`).
 	lastFailed bool
@@ -140,11 +146,19 @@ func NewSession(options Options) (*Session, error) {
 		options.Out = io.Discard
 	}
 	s := &Session{options: options, level: traceState, maximumAdvance: maximumAdvance}
+	if options.Cluster != nil {
+		s.attach(options.Cluster)
+		return s, nil
+	}
 	if err := s.replaceCluster(options.Nodes, options.Seed, options.Settings); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
+
+// clusterHandle lets Interrupt read the current cluster without the
+// execution lock.
+type clusterHandle struct{ cluster cluster.Cluster }
 
 // Close stops live pacing and the session's subscription to the cluster.
 func (s *Session) Close() error {
@@ -169,6 +183,8 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	var local *cluster.Local
 	var err error
 	switch {
+	case s.options.Cluster != nil:
+		err = fmt.Errorf("this session drives a real cluster, which cannot be replaced: %w", cluster.ErrWallClock)
 	case s.options.OpenCluster != nil:
 		local, err = s.options.OpenCluster(nodes, seed, settings, s.cluster == nil)
 	case s.options.DataDir == "":
@@ -188,23 +204,58 @@ func (s *Session) replaceCluster(nodes int, seed uint64, settings cluster.Settin
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
-	s.cluster = local
-	s.current.Store(local)
-	s.asynchronous, s.asynchronousClients = nil, 0
-	s.rendering.Lock()
-	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
-	s.decisions = decisionRing{}
-	s.rendering.Unlock()
-	s.unsubscribe = local.Subscribe(s.onRecord)
+	s.attach(local)
 	if s.options.LiveSpeed > 0 {
 		if s.stopLive, err = local.StartLive(s.options.LiveSpeed); err != nil {
 			return err
 		}
 	}
-	s.completion.Lock()
-	s.completionSize = nodes
-	s.completion.Unlock()
 	return nil
+}
+
+// attach makes c the session's cluster and starts rendering its records.
+func (s *Session) attach(c cluster.Cluster) {
+	settings := c.Settings()
+	s.cluster = c
+	s.current.Store(&clusterHandle{c})
+	s.asynchronous, s.asynchronousClients = nil, 0
+	s.rendering.Lock()
+	s.renderer = newRenderer(settings.Tick, settings.ElectionMin)
+	s.decisions = decisionRing{}
+	s.rendering.Unlock()
+	s.unsubscribe = c.Subscribe(s.onRecord)
+	s.completion.Lock()
+	s.completionSize = c.Size()
+	s.completion.Unlock()
+}
+
+// simulated returns the session's cluster when it runs on a virtual
+// clock, or the error a command that needs one answers on a real cluster.
+func (s *Session) simulated(command string) (cluster.Simulated, error) {
+	if simulated, ok := s.cluster.(cluster.Simulated); ok {
+		return simulated, nil
+	}
+	return nil, fmt.Errorf("%s needs the simulator: %w%s", command, cluster.ErrWallClock, wallClockAdvice[command])
+}
+
+// wallClockAdvice says what to type instead on a real cluster.
+var wallClockAdvice = map[string]string{
+	"tick":      " (use sleep DURATION or wait COND)",
+	"stabilize": " (use wait COND, e.g. wait leader)",
+	"msgs":      " (messages go over TCP at once; trace rpc shows them)",
+	"deliver":   " (messages go over TCP at once; use cut, partition or link A-B drop=P)",
+	"drop":      " (messages go over TCP at once; use cut, partition or link A-B drop=P)",
+	"pause":     " (real time cannot be paused)",
+	"resume":    " (real time cannot be paused)",
+	"speed":     " (real time runs at speed 1)",
+}
+
+// holdLive stops live pacing while a line runs (see cluster.Local.HoldLive).
+func (s *Session) holdLive() (release func()) {
+	if simulated, ok := s.cluster.(cluster.Simulated); ok {
+		return simulated.HoldLive()
+	}
+	return func() {}
 }
 
 // onRecord renders one record of the cluster's stream; it runs with the
@@ -254,8 +305,8 @@ func (s *Session) Exec(line string) (quit bool, status Status) {
 // goroutine; without a running command it does nothing.
 func (s *Session) Interrupt() {
 	s.interrupted.Store(true)
-	if local := s.current.Load(); local != nil {
-		local.Interrupt()
+	if handle := s.current.Load(); handle != nil {
+		handle.cluster.Interrupt()
 	}
 }
 
@@ -265,7 +316,7 @@ func (s *Session) exec(line string) (bool, Status) {
 	s.cluster.Interrupted()
 	// Under live pacing the clock stands still while the line runs, so
 	// the line runs at one instant, as in a replay of the recording.
-	release := s.cluster.HoldLive()
+	release := s.holdLive()
 	defer release()
 	started := s.cluster.Now()
 	status := StatusOK
@@ -376,9 +427,11 @@ func splitCommands(line string) []string {
 	return strings.Split(line, ";")
 }
 
-// reportAsynchronous prints the result of every `async` request that has
-// finished.
+// reportAsynchronous brings the cluster's calls and records up to date
+// (cluster.Cluster.Collect) and prints the result of every `async` request
+// that has finished.
 func (s *Session) reportAsynchronous() {
+	s.cluster.Collect()
 	pending := s.asynchronous[:0]
 	for _, call := range s.asynchronous {
 		if !call.Done {

@@ -77,7 +77,11 @@ func runTick(s *Session, arguments []string) error {
 	if len(arguments) > 1 {
 		return usageError("tick")
 	}
-	tick := s.cluster.Settings().Tick
+	simulated, err := s.simulated("tick")
+	if err != nil {
+		return err
+	}
+	tick := simulated.Settings().Tick
 	count := 1
 	if len(arguments) == 1 {
 		var err error
@@ -85,7 +89,7 @@ func runTick(s *Session, arguments []string) error {
 			return err
 		}
 	}
-	s.cluster.Tick(count)
+	simulated.Tick(count)
 	return nil
 }
 
@@ -97,14 +101,23 @@ func runSleep(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
-	if on, _, _ := s.cluster.Live(); on {
+	simulated, isSimulated := s.cluster.(cluster.Simulated)
+	if !isSimulated {
+		// A real cluster: wait for real.
+		if duration >= time.Second {
+			s.printf("  sleeping %v (Ctrl-C stops)", duration)
+		}
+		s.cluster.WaitFor(func([]cluster.NodeStatus) bool { return false }, duration)
+		return nil
+	}
+	if on, _, _ := simulated.Live(); on {
 		if duration >= time.Second {
 			s.printf("  sleeping %v of cluster time (Ctrl-C stops)", duration)
 		}
-		s.sleepLive(duration)
+		s.sleepLive(simulated, duration)
 		return nil
 	}
-	s.cluster.Advance(duration)
+	simulated.Advance(duration)
 	return nil
 }
 
@@ -112,7 +125,11 @@ func runStabilize(s *Session, arguments []string) error {
 	if err := noArguments("stabilize", arguments); err != nil {
 		return err
 	}
-	delivered, err := s.cluster.Stabilize()
+	simulated, err := s.simulated("stabilize")
+	if err != nil {
+		return err
+	}
+	delivered, err := simulated.Stabilize()
 	if err != nil {
 		return err
 	}
@@ -153,9 +170,9 @@ func runWait(s *Session, arguments []string) error {
 	}
 	start := s.cluster.Now()
 	var found string
-	held := s.cluster.RunUntil(func(view cluster.View) bool {
+	held := s.cluster.WaitFor(func(statuses []cluster.NodeStatus) bool {
 		var ok bool
-		ok, found = condition.holds(view.Status())
+		ok, found = condition.holds(statuses)
 		return ok
 	}, timeout)
 	if !held && s.interrupted.Load() {
@@ -186,7 +203,11 @@ func runPause(s *Session, arguments []string) error {
 	if err := noArguments("pause", arguments); err != nil {
 		return err
 	}
-	if err := s.cluster.Pause(); err != nil {
+	simulated, err := s.simulated("pause")
+	if err != nil {
+		return err
+	}
+	if err := simulated.Pause(); err != nil {
 		return describeLiveError("pause", err)
 	}
 	s.printf("  paused at %s: tick and sleep move time by hand, resume goes on", formatTime(s.cluster.Now()))
@@ -197,10 +218,14 @@ func runResume(s *Session, arguments []string) error {
 	if err := noArguments("resume", arguments); err != nil {
 		return err
 	}
-	if err := s.cluster.Resume(); err != nil {
+	simulated, err := s.simulated("resume")
+	if err != nil {
+		return err
+	}
+	if err := simulated.Resume(); err != nil {
 		return describeLiveError("resume", err)
 	}
-	_, speed, _ := s.cluster.Live()
+	_, speed, _ := simulated.Live()
 	s.printf("  running at speed %g", speed)
 	return nil
 }
@@ -209,7 +234,11 @@ func runSpeed(s *Session, arguments []string) error {
 	if len(arguments) > 1 {
 		return usageError("speed")
 	}
-	on, speed, paused := s.cluster.Live()
+	simulated, err := s.simulated("speed")
+	if err != nil {
+		return err
+	}
+	on, speed, paused := simulated.Live()
 	if !on {
 		return describeLiveError("speed", cluster.ErrNotLive)
 	}
@@ -218,7 +247,7 @@ func runSpeed(s *Session, arguments []string) error {
 		if err != nil || value < minimumSpeed || value > maximumSpeed || math.IsNaN(value) {
 			return invalid("speed %q: want a number from %g to %g, e.g. speed 0.1 (slow motion) or speed 1 (real time)", arguments[0], minimumSpeed, maximumSpeed)
 		}
-		if err := s.cluster.SetSpeed(value); err != nil {
+		if err := simulated.SetSpeed(value); err != nil {
 			return err
 		}
 		speed = value
@@ -241,21 +270,21 @@ const (
 // sleepLive waits, under live pacing, until the virtual clock has moved by
 // duration, moving it itself in small steps at the live speed (the pacer is
 // held while a command runs); a paused clock is moved at once.
-func (s *Session) sleepLive(duration time.Duration) {
+func (s *Session) sleepLive(simulated cluster.Simulated, duration time.Duration) {
 	const stepWall = 5 * time.Millisecond
-	target := s.cluster.Now() + duration
+	target := simulated.Now() + duration
 	for !s.interrupted.Load() {
-		_, speed, paused := s.cluster.Live()
-		now := s.cluster.Now()
+		_, speed, paused := simulated.Live()
+		now := simulated.Now()
 		if now >= target {
 			return
 		}
 		if paused {
-			s.cluster.Advance(target - now)
+			simulated.Advance(target - now)
 			return
 		}
 		step := min(target-now, time.Duration(float64(stepWall)*speed))
 		time.Sleep(time.Duration(float64(step) / speed))
-		s.cluster.Advance(step)
+		simulated.Advance(step)
 	}
 }

@@ -22,6 +22,7 @@ type replFlags struct {
 	color                            string
 	dataDir                          string
 	speed                            float64
+	remote                           remoteFlags
 }
 
 func newReplCommand(streams streams) *cobra.Command {
@@ -59,6 +60,7 @@ command.`,
 	set.StringVar(&flags.dataDir, "data", "", "keep each node's state in `DIR` (one bbolt file per node); the same DIR later brings the cluster back")
 	set.Float64Var(&flags.speed, "speed", 1, "on a terminal, how fast the virtual clock follows the wall clock (0.1 is slow motion); 0 moves time only with commands")
 	set.StringVar(&flags.color, "color", "auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never")
+	addRemoteFlags(set, &flags.remote)
 	return command
 }
 
@@ -93,9 +95,14 @@ func runRepl(flags *replFlags, streams streams) error {
 	if interactive {
 		liveSpeed = flags.speed
 	}
+	remote, stopRemote, err := connectRemote(&flags.remote, streams)
+	if err != nil {
+		return err
+	}
+	defer stopRemote()
 	session, err := repl.NewSession(repl.Options{
 		Nodes: flags.nodes, Seed: flags.seed, Settings: settings, Color: color, Out: output,
-		DataDir: flags.dataDir, LiveSpeed: liveSpeed,
+		DataDir: flags.dataDir, LiveSpeed: liveSpeed, Cluster: remote,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot start the cluster: %w", err)

@@ -58,6 +58,7 @@ decision scroll by, tagged with the thesis section that justifies it.`,
 	root.AddCommand(newReplCommand(streams), newLessonCommand(streams), newVersionCommand())
 	root.AddCommand(newBenchCommand(streams))
 	root.AddCommand(newChaosCommand(streams))
+	root.AddCommand(newNodeCommand(streams))
 	root.AddCommand(newWebCommand(streams))
 	return root
 }
