@@ -23,6 +23,18 @@ import (
 // started the change, for clients that go on meanwhile (the chaos
 // campaigns, `add n4 async`).
 
+// Reconfigurable is a cluster that can transfer leadership and change its
+// membership: Local now; a Remote does not offer it yet.
+type Reconfigurable interface {
+	Transfer(target NodeID, wait bool) error
+	AddServer(id NodeID, wait bool) error
+	RemoveServer(id NodeID, wait bool) error
+	Reconfigure(voters []NodeID, wait bool) error
+	Membership() Membership
+}
+
+var _ Reconfigurable = (*Local)(nil)
+
 // ErrNoLeader: the operation needs a leader and none is known.
 var ErrNoLeader = errors.New("no leader")
 

@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -53,6 +54,15 @@ func membershipCommands() []Command {
 			Run:       runReconfigure,
 		},
 	}
+}
+
+// reconfigurable is the session's cluster, if it can change its
+// membership.
+func (s *Session) reconfigurable() (cluster.Reconfigurable, error) {
+	if reconfigurable, ok := s.cluster.(cluster.Reconfigurable); ok {
+		return reconfigurable, nil
+	}
+	return nil, errors.New("leadership transfer and membership changes run on a local cluster only (not yet on real nodes)")
 }
 
 var asyncWord = Argument{Kind: ArgumentWords, Words: []string{"async"}}
@@ -110,7 +120,11 @@ func runTransfer(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
-	return s.cluster.Transfer(id, wait)
+	reconfigurable, err := s.reconfigurable()
+	if err != nil {
+		return err
+	}
+	return reconfigurable.Transfer(id, wait)
 }
 
 func runAdd(s *Session, arguments []string) error {
@@ -122,7 +136,11 @@ func runAdd(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
-	return s.cluster.AddServer(id, wait)
+	reconfigurable, err := s.reconfigurable()
+	if err != nil {
+		return err
+	}
+	return reconfigurable.AddServer(id, wait)
 }
 
 func runRemove(s *Session, arguments []string) error {
@@ -134,7 +152,11 @@ func runRemove(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
-	return s.cluster.RemoveServer(id, wait)
+	reconfigurable, err := s.reconfigurable()
+	if err != nil {
+		return err
+	}
+	return reconfigurable.RemoveServer(id, wait)
 }
 
 func runReconfigure(s *Session, arguments []string) error {
@@ -153,13 +175,21 @@ func runReconfigure(s *Session, arguments []string) error {
 		}
 		voters = append(voters, id)
 	}
-	return s.cluster.Reconfigure(voters, wait)
+	reconfigurable, err := s.reconfigurable()
+	if err != nil {
+		return err
+	}
+	return reconfigurable.Reconfigure(voters, wait)
 }
 
 // printMembership adds the configuration to `status` once it differs from
 // the cluster's first one, or while a change or a transfer runs.
 func (s *Session) printMembership() {
-	membership := s.cluster.Membership()
+	reconfigurable, err := s.reconfigurable()
+	if err != nil {
+		return
+	}
+	membership := reconfigurable.Membership()
 	if membership.Index == 0 && membership.CatchingUp == raft.None && membership.Transferring == raft.None {
 		return
 	}
