@@ -119,7 +119,7 @@ func build(n int, seed uint64, settings Settings, storages []nodeStorage) (*Loca
 		ids:      ids,
 		settings: settings,
 		network:  sim.New(seed, ids),
-		checker:  check.New(check.WithCommandFormat(formatCommand)),
+		checker:  check.New(check.WithCommandFormat(formatCommand), check.WithBootstrapConfiguration(ids)),
 		random:   rand.New(rand.NewPCG(seed, 0x636c7573746572)),
 	}
 	c.clients.init()
@@ -279,6 +279,9 @@ func (c *Local) CheckCounts() map[check.Property]int {
 func formatCommand(data []byte) string {
 	command, err := store.DecodeCommand(data)
 	if err != nil {
+		if configuration, err := raft.DecodeConfiguration(data); err == nil {
+			return "config " + configuration.String()
+		}
 		return fmt.Sprintf("%x", data)
 	}
 	switch command.Op {

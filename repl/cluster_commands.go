@@ -278,6 +278,9 @@ func describeEntry(entry raft.Entry) string {
 	if entry.Kind == raft.EntryNoop {
 		return "no-op"
 	}
+	if entry.Kind == raft.EntryConfiguration {
+		return describeConfigurationEntry(entry)
+	}
 	command, err := store.DecodeCommand(entry.Command)
 	if err != nil {
 		return fmt.Sprintf("%d bytes", len(entry.Command))

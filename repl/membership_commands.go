@@ -214,6 +214,16 @@ func (s *Session) printMembership() {
 	}
 }
 
+// describeConfigurationEntry shows a configuration entry in `log` and
+// traces: "config n1,n2,n3", or "config n1,n2,n3 -> n3,n4,n5" for C_old,new.
+func describeConfigurationEntry(entry raft.Entry) string {
+	configuration, err := raft.DecodeConfiguration(entry.Command)
+	if err != nil {
+		return "unreadable configuration"
+	}
+	return "config " + configuration.String()
+}
+
 func nodeList(ids []raft.NodeID) string {
 	names := make([]string, len(ids))
 	for i, id := range ids {

@@ -18,8 +18,9 @@ const (
 	flagVoteGranted = 1 << iota
 	flagSuccess
 	flagHintGiven
+	flagMayDisrupt
 
-	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven
+	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven | flagMayDisrupt
 )
 
 // minEntryBytes is the smallest encoded entry: Index, Term, Kind and a zero
@@ -52,6 +53,9 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 	}
 	if m.HintGiven {
 		flags |= flagHintGiven
+	}
+	if m.MayDisrupt {
+		flags |= flagMayDisrupt
 	}
 	buffer = append(buffer, Version, byte(m.Type), flags)
 	for _, value := range [...]uint64{
@@ -134,6 +138,7 @@ func DecodeMessageWithLimits(data []byte, limits Limits) (raft.Message, error) {
 	m.VoteGranted = flags&flagVoteGranted != 0
 	m.Success = flags&flagSuccess != 0
 	m.HintGiven = flags&flagHintGiven != 0
+	m.MayDisrupt = flags&flagMayDisrupt != 0
 
 	m.From = d.nodeID("From")
 	m.To = d.nodeID("To")
@@ -166,7 +171,7 @@ func knownMessageType(t raft.MessageType) bool {
 
 // knownEntryKind reports whether kind is one of the raft.Entry constants.
 func knownEntryKind(kind raft.EntryKind) bool {
-	return kind == raft.EntryCommand || kind == raft.EntryNoop
+	return kind == raft.EntryCommand || kind == raft.EntryNoop || kind == raft.EntryConfiguration
 }
 
 // decoder reads fields from data in order. The first error sticks: later
@@ -277,8 +282,8 @@ func (d *decoder) entries(limits Limits) []raft.Entry {
 		entry.Term = raft.Term(d.uvarint("Term"))
 		entry.Kind = raft.EntryKind(d.byte("Kind"))
 		if d.err == nil && !knownEntryKind(entry.Kind) {
-			d.fail(ErrMalformed, "unknown entry kind %d (known: %d command, %d no-op)",
-				uint8(entry.Kind), uint8(raft.EntryCommand), uint8(raft.EntryNoop))
+			d.fail(ErrMalformed, "unknown entry kind %d (known: %d command, %d no-op, %d configuration)",
+				uint8(entry.Kind), uint8(raft.EntryCommand), uint8(raft.EntryNoop), uint8(raft.EntryConfiguration))
 		}
 		entry.Command = d.command(limits)
 		commandBytes += len(entry.Command)

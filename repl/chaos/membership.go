@@ -27,6 +27,25 @@ const (
 	FaultReconfigure Fault = "reconfigure"
 )
 
+// membershipChance is one in how many steps is a membership fault, when
+// the options allow any.
+const membershipChance = 25
+
+// someMembershipFault draws, now and then, an allowed membership fault
+// that applies now; "" otherwise.
+func (g *generator) someMembershipFault() faultStep {
+	var allowed []Fault
+	for _, fault := range []Fault{FaultTransfer, FaultMembership, FaultReconfigure} {
+		if g.options.allows(fault) {
+			allowed = append(allowed, fault)
+		}
+	}
+	if len(allowed) == 0 || g.membershipRandom.IntN(membershipChance) > 0 {
+		return faultStep{}
+	}
+	return g.membershipLine(allowed[g.membershipRandom.IntN(len(allowed))])
+}
+
 // voters are the nodes the current leader counts as voters; nil when no
 // leader is known.
 func (g *generator) voters() []int {
@@ -58,7 +77,7 @@ func (g *generator) membershipLine(fault Fault) faultStep {
 		if len(targets) == 0 {
 			return faultStep{}
 		}
-		return faultStep{fmt.Sprintf("transfer n%d async", targets[g.random.IntN(len(targets))]), true}
+		return faultStep{fmt.Sprintf("transfer n%d async", targets[g.membershipRandom.IntN(len(targets))]), true}
 	case FaultMembership:
 		var others []int
 		for id := 1; id <= g.options.Nodes; id++ {
@@ -66,17 +85,17 @@ func (g *generator) membershipLine(fault Fault) faultStep {
 				others = append(others, id)
 			}
 		}
-		if len(others) > 0 && (len(voters) <= 2 || g.random.IntN(2) == 0) {
-			return faultStep{fmt.Sprintf("add n%d async", others[g.random.IntN(len(others))]), false}
+		if len(others) > 0 && (len(voters) <= 2 || g.membershipRandom.IntN(2) == 0) {
+			return faultStep{fmt.Sprintf("add n%d async", others[g.membershipRandom.IntN(len(others))]), false}
 		}
 		if len(voters) <= 2 {
 			return faultStep{}
 		}
-		victim := voters[g.random.IntN(len(voters))]
+		victim := voters[g.membershipRandom.IntN(len(voters))]
 		return faultStep{fmt.Sprintf("remove n%d async", victim), victim == leader}
 	case FaultReconfigure:
-		size := 1 + g.random.IntN(g.options.Nodes)
-		ids := g.random.Perm(g.options.Nodes)[:size]
+		size := 1 + g.membershipRandom.IntN(g.options.Nodes)
+		ids := g.membershipRandom.Perm(g.options.Nodes)[:size]
 		slices.Sort(ids)
 		names := make([]string, size)
 		for i, id := range ids {
