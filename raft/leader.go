@@ -14,6 +14,8 @@ func (r *Node) becomeLeader(votes int) {
 	r.electionElapsed = 0
 	r.leaderTicks, r.readRound, r.reads = 0, 0, nil
 	r.transfer, r.catchUp = transferState{}, catchUpState{}
+	// A server caught up by an earlier leadership of ours is not a peer now.
+	r.peers = r.configuration.Members()
 	r.startRound()
 	r.progress = make(map[NodeID]*Progress, len(r.peers))
 	for _, peer := range r.peers {
