@@ -14,15 +14,17 @@ import (
 // changed is the first index where the new log differs from the stored
 // copy, which still holds the previous log. Anything at or below the old
 // last index that changed was overwritten or deleted.
-func (c *Checker) checkLeaderAppendOnly(node *nodeRecord, changed raft.Index, log []raft.Entry) {
+//
+// log holds the indexes after offset, a snapshot's last included index.
+func (c *Checker) checkLeaderAppendOnly(node *nodeRecord, changed, offset raft.Index, log []raft.Entry) {
 	c.counts[LeaderAppendOnly]++
 	previous := node.log.length()
-	if changed > previous {
+	if changed > previous || !node.log.known(changed) {
 		return
 	}
 	old := node.log.entry(changed)
 	key := violationKey{nodes: [2]raft.NodeID{node.id}, index: changed, terms: [3]raft.Term{node.term}}
-	if int(changed) > len(log) {
+	if int(changed-offset) > len(log) {
 		c.report(key, Violation{
 			Property: LeaderAppendOnly,
 			Nodes:    []raft.NodeID{node.id},
@@ -33,7 +35,7 @@ func (c *Checker) checkLeaderAppendOnly(node *nodeRecord, changed raft.Index, lo
 		})
 		return
 	}
-	replacement := log[changed-1]
+	replacement := log[changed-offset-1]
 	c.report(key, Violation{
 		Property: LeaderAppendOnly,
 		Nodes:    []raft.NodeID{node.id},

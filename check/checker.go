@@ -19,6 +19,11 @@ type NodeView struct {
 	// reuse it.
 	Log         []raft.Entry
 	CommitIndex raft.Index
+	// SnapshotIndex and SnapshotTerm are the last entry the node's snapshot
+	// replaces (thesis §5.1), 0 without one; Log then holds the entries at
+	// SnapshotIndex+1, SnapshotIndex+2, ... (compaction.go).
+	SnapshotIndex raft.Index
+	SnapshotTerm  raft.Term
 	// Unchanged, when not 0, is the host's word that entries 1..Unchanged
 	// are as they were at this node's previous observation (the host knows:
 	// the core hands it every changed entry to persist). The checker then
@@ -105,11 +110,12 @@ func (c *Checker) ObserveNode(v NodeView) []Violation {
 	ledThisTerm := seenBefore && node.role == raft.Leader && node.term == v.Term
 	// Leader Append-Only compares with the previous log, so it runs before
 	// the copy is updated; every other check reads the new log.
-	changed := node.log.firstDifference(v.Log, v.Unchanged)
+	node.log.adjustForSnapshot(v.SnapshotIndex, v.SnapshotTerm)
+	changed := node.log.firstDifferenceAfter(v.SnapshotIndex, v.Log, v.Unchanged)
 	if ledThisTerm && v.Role == raft.Leader {
-		c.checkLeaderAppendOnly(node, changed, v.Log)
+		c.checkLeaderAppendOnly(node, changed, v.SnapshotIndex, v.Log)
 	}
-	node.log.replaceFrom(v.ID, changed, v.Log)
+	node.log.replaceFromAfter(v.ID, v.SnapshotIndex, changed, v.Log)
 	node.configuration.update(&node.log, changed)
 	node.role, node.term = v.Role, v.Term
 	node.committedThrough = min(node.committedThrough, changed-1)

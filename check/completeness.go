@@ -33,7 +33,7 @@ func (e committedEntry) entry() raft.Entry {
 // the ones below are unchanged since they were recorded.
 func (c *Checker) recordCommitted(node *nodeRecord, commitIndex raft.Index) {
 	through := min(commitIndex, node.log.length())
-	for index := node.committedThrough + 1; index <= through; index++ {
+	for index := max(node.committedThrough, node.log.floor) + 1; index <= through; index++ {
 		c.recordCommittedEntry(node, index)
 	}
 	node.committedThrough = max(node.committedThrough, through)
@@ -105,6 +105,9 @@ func (c *Checker) checkLeaderHoldsCommitted(leader *nodeRecord, from raft.Index)
 // The caller ensures the leader's term is higher than the commit term.
 func (c *Checker) checkLeaderHolds(leader *nodeRecord, record committedEntry) {
 	c.counts[LeaderCompleteness]++
+	if record.index <= leader.log.floor {
+		return // compacted before the checker saw it (compaction.go)
+	}
 	if record.index <= leader.log.length() && leader.log.holds(record.index, record.entry()) {
 		return
 	}

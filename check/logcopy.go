@@ -22,6 +22,9 @@ type logCopy struct {
 	// commands; it starts where the previous one ends.
 	ends     []int
 	commands []byte
+	// floor: the entries up to it are placeholders for entries compacted
+	// before the checker saw them (compaction.go); 0 when there are none.
+	floor raft.Index
 }
 
 // length returns the index of the last entry, 0 for an empty log.

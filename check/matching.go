@@ -27,6 +27,8 @@ func (c *Checker) checkLogMatching(node *nodeRecord, changed raft.Index) {
 		c.counts[LogMatching]++
 		limit := min(node.log.length(), other.log.length())
 		common := min(node.agreed[other.id], changed-1, limit)
+		// Placeholders of compacted entries are not compared (compaction.go).
+		common = max(common, min(max(node.log.floor, other.log.floor), limit))
 		for common < limit && sameEntry(&node.log, &other.log, common+1) {
 			common++
 		}

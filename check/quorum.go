@@ -36,7 +36,9 @@ type configurationTracker struct {
 
 // update rescans what changed: the log is unchanged below changed.
 func (t *configurationTracker) update(log *logCopy, changed raft.Index) {
-	if t.index >= changed {
+	// A snapshot may have replaced the copy with placeholders (compaction.go).
+	stale := t.index > 0 && (t.index <= log.floor || t.index > log.length() || log.kinds[t.index-1] != raft.EntryConfiguration)
+	if t.index >= changed || stale {
 		t.index, t.scanned = 0, 0
 	}
 	t.scanned = min(t.scanned, changed-1)
@@ -49,9 +51,13 @@ func (t *configurationTracker) update(log *logCopy, changed raft.Index) {
 }
 
 // configuration returns the node's configuration, and false when the
-// checker cannot know it (no configuration entry and no bootstrap).
+// checker cannot know it: no configuration entry and no bootstrap, or a
+// snapshot that compacted the entries where one may have been.
 func (c *Checker) configuration(node *nodeRecord) (raft.Configuration, bool) {
 	if node.configuration.index == 0 {
+		if node.log.floor > 0 {
+			return raft.Configuration{}, false
+		}
 		return c.bootstrap, c.bootstrapKnown
 	}
 	configuration, err := raft.DecodeConfiguration(node.log.command(node.configuration.index))

@@ -78,6 +78,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	}
 	settings.Bugs = options.Bugs
 	settings.ClientTimeout = time.Second
+	settings.SnapshotThreshold = campaignSnapshotThreshold(options.Seed)
 	result := CampaignResult{Seed: options.Seed, Nodes: options.Nodes, Settings: settings}
 
 	c, err := New(options.Nodes, options.Seed, settings)
@@ -240,13 +241,13 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 		c.runUntil(func() bool { return false }, c.now+time.Second)
 		leader := c.nodes[final.ServedBy-1]
 		inLog := map[[2]uint64]bool{}
-		for _, entry := range leader.core.Log()[:leader.core.CommitIndex()] {
+		for _, entry := range committedCommands(leader) {
 			if command, err := store.DecodeCommand(entry.Command); err == nil && entry.Kind == raft.EntryCommand {
 				inLog[[2]uint64{command.ClientID, command.Sequence}] = true
 			}
 		}
 		for _, w := range acknowledged {
-			if !inLog[[2]uint64{w.clientID, w.sequence}] {
+			if !inLog[[2]uint64{w.clientID, w.sequence}] && !inSnapshot(leader, w.clientID, w.sequence) {
 				result.LostWrites = append(result.LostWrites, fmt.Sprintf("put %s %s (client %d, request %d)", w.key, w.value, w.clientID, w.sequence))
 			}
 		}

@@ -103,7 +103,7 @@ func (c *Local) submit(clientID uint64, command store.Command, at NodeID) (*Call
 			return nil, err
 		}
 	}
-	if clientID != 0 {
+	if clientID != 0 && !c.settings.SessionsOff {
 		c.clients.sequences[clientID]++
 		command.ClientID, command.Sequence = c.clients.base|clientID, c.clients.sequences[clientID]
 	}

@@ -54,7 +54,7 @@ func (c *Local) stepUntil(limit time.Duration) bool {
 	case clientWake:
 		c.clients.wake(c)
 	case nodeTick:
-		node.nextTick += c.settings.Tick
+		node.nextTick += c.tickInterval(node)
 		if node.core != nil {
 			node.core.Tick()
 			c.process(node)

@@ -33,14 +33,7 @@ func FuzzControlRequest(f *testing.F) {
 	f.Add([]byte(`{"id":2,"op":"propose","timeout":-5}`))
 	f.Add([]byte("\x00\xff not json"))
 
-	ids := []raft.NodeID{1}
-	network := newMemoryNetwork(ids)
-	host, err := StartHost(HostConfig{ID: 1, Peers: ids, Settings: testHostSettings(),
-		Storage: memoryStorage{store.NewMemory()}, Transport: network.endpoint(1), Seed: 1})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { _ = host.Close() })
+	host := startFuzzHost(f)
 	connect := func(t *testing.T) pipeEnd {
 		client, server := newPipe()
 		go host.ServeControl(server)
@@ -142,14 +135,7 @@ func FuzzControlResponse(f *testing.F) {
 	f.Add([]byte(`{"record":{"kind":200,"node":255,"event":{"Kind":250,"Role":9,"Reason":77}}}`))
 	f.Add([]byte(`{"id":18446744073709551615}`))
 	f.Add([]byte("not json at all"))
-	ids := []raft.NodeID{1}
-	network := newMemoryNetwork(ids)
-	host, err := StartHost(HostConfig{ID: 1, Peers: ids, Settings: testHostSettings(),
-		Storage: memoryStorage{store.NewMemory()}, Transport: network.endpoint(1), Seed: 1})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { _ = host.Close() })
+	host := startFuzzHost(f)
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		injected := false
 		dial := func(ctx context.Context, address string) (ControlConn, error) {
@@ -176,4 +162,17 @@ func FuzzControlResponse(f *testing.F) {
 			t.Fatalf("put after the payload: %v %v", err, call)
 		}
 	})
+}
+
+// startFuzzHost starts a one-node Host on memory storage for a fuzz test.
+func startFuzzHost(f *testing.F) *Host {
+	ids := []raft.NodeID{1}
+	network := newMemoryNetwork(ids)
+	host, err := StartHost(HostConfig{ID: 1, Peers: ids, Settings: testHostSettings(),
+		Storage: memoryStorage{store.NewMemory()}, Transport: network.endpoint(1), Seed: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = host.Close() })
+	return host
 }

@@ -67,7 +67,7 @@ type HostTransport interface {
 
 // HostStorage is a node's durable state (store.Bolt).
 type HostStorage interface {
-	raft.Storage
+	store.Storage
 	// Wipe erases everything: a lost disk.
 	Wipe() error
 	Close() error
@@ -160,7 +160,11 @@ func (h *Host) start() error {
 	if err != nil {
 		return err
 	}
-	h.core, h.kv, h.applied = core, store.NewKV(), 0
+	h.core = core
+	if err := h.loadStateMachine(); err != nil {
+		h.core = nil
+		return err
+	}
 	status := core.Status()
 	h.logger.Info("core started", "term", uint64(status.Term), "voted_for", status.VotedFor.String(), "last_index", uint64(status.LastIndex))
 	h.process()

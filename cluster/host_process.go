@@ -18,6 +18,14 @@ import (
 func (h *Host) process() {
 	for h.core != nil && h.core.HasReady() {
 		ready := h.core.Ready()
+		if !ready.Snapshot.IsEmpty() {
+			if err := h.config.Storage.SaveSnapshot(ready.Snapshot); err != nil {
+				h.publish(Record{Kind: RecordFault, Node: h.config.ID, Text: "storage failed", Err: err})
+				h.logger.Error("storage failed", "error", err)
+				h.crash("crashed: storage failed")
+				return
+			}
+		}
 		if ready.MustSave {
 			if err := h.config.Storage.Save(ready.HardState, ready.Entries); err != nil {
 				// A node that cannot persist must not speak.
@@ -34,12 +42,16 @@ func (h *Host) process() {
 		for _, message := range ready.Messages {
 			h.send(message)
 		}
+		if ready.RestoreStateMachine {
+			h.restoreSnapshot(ready.Snapshot)
+		}
 		for _, entry := range ready.CommittedEntries {
 			h.apply(entry)
 		}
 		h.readsWaiting = append(h.readsWaiting, ready.ReadStates...)
 		h.serveReads()
 		h.core.Advance(ready)
+		h.maybeCompact()
 	}
 }
 

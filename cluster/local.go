@@ -88,6 +88,9 @@ type localNode struct {
 	// joining: the node was added to a running cluster and starts with no
 	// configuration (membership.go, thesis §4.4).
 	joining bool
+	// clockRate is how fast the node's clock runs against real time; 0
+	// means 1, a correct clock (clock_drift.go).
+	clockRate float64
 }
 
 // New builds a cluster of n nodes (1 to 9), all followers in term 0.
@@ -168,8 +171,9 @@ func (c *Local) node(id raft.NodeID) (*localNode, error) {
 }
 
 // start builds a node's core from its storage (thesis §3.8). The state
-// machine is volatile: it starts empty and is rebuilt by applying the log
-// again once the node learns the commit index.
+// machine is volatile: it starts from the stored snapshot (empty without
+// one) and is rebuilt by applying the log after it again once the node
+// learns the commit index (compaction.go).
 func (c *Local) start(node *localNode) error {
 	seed := c.seed ^ uint64(node.id)<<56 ^ node.restarts*0x9e3779b97f4a7c15
 	core, err := raft.NewNode(c.coreConfig(node, seed), node.storage)
@@ -177,7 +181,10 @@ func (c *Local) start(node *localNode) error {
 		return err
 	}
 	node.core = core
-	node.kv = store.NewKV()
+	if err := c.loadStateMachine(node); err != nil {
+		node.core = nil
+		return err
+	}
 	node.unchanged = 0 // storage may have changed while down (a wipe)
 	c.process(node)
 	return nil

@@ -253,11 +253,18 @@ func changeRefused(leader NodeID, err error) error {
 	return fmt.Errorf("%v: %w", leader, err)
 }
 
-func entryTerm(log []raft.Entry, index raft.Index) (raft.Term, bool) {
-	if index == 0 || int(index) > len(log) {
-		return 0, false
+// entryTerm is the term of core's entry at index; compacted says the
+// entry is inside its snapshot, so committed (thesis §5.1).
+func entryTerm(core *raft.Node, index raft.Index) (term raft.Term, compacted, present bool) {
+	offset := core.SnapshotIndex()
+	if index <= offset {
+		return 0, index > 0, index > 0
 	}
-	return log[index-1].Term, true
+	log := core.Log()
+	if index > offset+raft.Index(len(log)) {
+		return 0, false, false
+	}
+	return log[index-offset-1].Term, false, true
 }
 
 func configurationHas(core *raft.Node, id NodeID) bool {
@@ -317,6 +324,8 @@ type Membership struct {
 	Configuration raft.Configuration
 	Index         raft.Index
 	Committed     bool
+	// Changed: the voters differ from the ones the cluster was built with.
+	Changed bool
 	// CatchingUp is the new server being caught up as a non-voting member
 	// (thesis §4.2.1), Transferring the target of a leadership transfer.
 	CatchingUp, Transferring NodeID
@@ -332,7 +341,7 @@ func (v View) Membership() Membership {
 		}
 		if node.core.Role() == raft.Leader && (best == nil || best.core.Role() != raft.Leader || node.core.Term() > best.core.Term()) {
 			best = node
-		} else if best == nil || (best.core.Role() != raft.Leader && len(node.core.Log()) > len(best.core.Log())) {
+		} else if best == nil || (best.core.Role() != raft.Leader && node.core.LastIndex() > best.core.LastIndex()) {
 			best = node
 		}
 	}
@@ -340,13 +349,21 @@ func (v View) Membership() Membership {
 		return Membership{}
 	}
 	configuration, index := best.core.Configuration()
-	membership := Membership{Configuration: configuration, Index: index, Committed: index == 0}
+	var initial []raft.NodeID
+	for _, id := range v.c.ids {
+		if !v.c.nodes[id-1].joining {
+			initial = append(initial, id)
+		}
+	}
+	membership := Membership{Configuration: configuration, Index: index, Committed: index == 0,
+		Changed: !configuration.Equal(raft.NewConfiguration(initial...))}
 	// Committed if any node knows it committed (a removed leader may be
 	// the only one that does until the next leader's first commit).
-	term, _ := entryTerm(best.core.Log(), index)
+	term, compacted, _ := entryTerm(best.core, index)
+	membership.Committed = membership.Committed || compacted
 	for _, node := range v.c.nodes {
 		if node.core != nil && node.core.CommitIndex() >= index {
-			if other, ok := entryTerm(node.core.Log(), index); ok && other == term {
+			if other, otherCompacted, ok := entryTerm(node.core, index); ok && (other == term || otherCompacted) {
 				membership.Committed = true
 			}
 		}

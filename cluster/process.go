@@ -14,6 +14,15 @@ import (
 func (c *Local) process(node *localNode) {
 	for node.core != nil && node.core.HasReady() {
 		ready := node.core.Ready()
+		if !ready.Snapshot.IsEmpty() {
+			if err := c.saveSnapshot(node, ready.Snapshot); err != nil {
+				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
+				node.core, node.kv = nil, nil
+				c.network.DropNode(node.id)
+				c.clients.nodeDown(c, node.id)
+				return
+			}
+		}
 		if ready.MustSave {
 			if err := c.save(node, ready.HardState, ready.Entries); err != nil {
 				// A node that cannot persist must not speak: crash it.
@@ -30,18 +39,23 @@ func (c *Local) process(node *localNode) {
 		for _, message := range ready.Messages {
 			c.send(node.id, message)
 		}
+		if ready.RestoreStateMachine {
+			c.restoreSnapshot(node, ready.Snapshot)
+		}
 		for _, entry := range ready.CommittedEntries {
 			c.apply(node, entry)
 		}
 		node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
 		c.serveReads(node)
 		node.core.Advance(ready)
-		unchanged := raft.Index(len(node.core.Log()))
+		lastIndex := node.core.LastIndex()
+		unchanged := lastIndex
 		if len(ready.Entries) > 0 {
 			unchanged = ready.Entries[0].Index - 1
 		}
 		c.observe(node, min(unchanged, node.unchanged))
-		node.unchanged = raft.Index(len(node.core.Log()))
+		node.unchanged = lastIndex
+		c.maybeCompact(node)
 	}
 }
 
@@ -64,15 +78,7 @@ func (c *Local) apply(node *localNode, entry raft.Entry) {
 // observe shows the node's state to the safety checker.
 // Entries 1..unchanged are as at the previous observation.
 func (c *Local) observe(node *localNode, unchanged raft.Index) {
-	status := node.core.Status()
-	c.report(c.checker.ObserveNode(check.NodeView{
-		ID:          node.id,
-		Role:        status.Role,
-		Term:        status.Term,
-		Log:         node.core.Log(),
-		CommitIndex: status.CommitIndex,
-		Unchanged:   unchanged,
-	}))
+	c.report(c.checker.ObserveNode(nodeView(node, unchanged)))
 }
 
 func (c *Local) report(violations []check.Violation) {

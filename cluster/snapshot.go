@@ -126,7 +126,7 @@ func (c *Local) nodeSnapshot(node *localNode) NodeSnapshot {
 		_, entries, _ = node.storage.InitialState()
 	}
 	start := max(0, len(entries)-SnapshotLogEntries)
-	snapshot.LogStart = uint64(start)
+	snapshot.LogStart = uint64(status.LastIndex) - uint64(len(entries)-start)
 	for _, entry := range entries[start:] {
 		snapshot.LogTerms = append(snapshot.LogTerms, uint64(entry.Term))
 	}

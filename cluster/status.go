@@ -61,18 +61,20 @@ func (c *Local) nodeStatus(node *localNode) NodeStatus {
 		row.Up = true
 		return row
 	}
-	state, entries, _ := node.storage.InitialState()
+	state, snapshot, entries, _ := storedLog(node.storage)
 	row.ID = node.id
 	row.Term = state.CurrentTerm
 	row.VotedFor = state.VotedFor
-	row.LastIndex = raft.Index(len(entries))
+	row.SnapshotIndex, row.SnapshotTerm = snapshot.LastIncludedIndex, snapshot.LastIncludedTerm
+	row.LastIndex, row.LastTerm = snapshot.LastIncludedIndex+raft.Index(len(entries)), snapshot.LastIncludedTerm
 	if n := len(entries); n > 0 {
 		row.LastTerm = entries[n-1].Term
 	}
 	return row
 }
 
-// Log returns a copy of a node's log (from storage when it is down).
+// Log returns a copy of a node's log (from storage when it is down): the
+// entries after its snapshot, each with its index.
 func (c *Local) Log(id NodeID) ([]raft.Entry, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

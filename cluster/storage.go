@@ -3,14 +3,13 @@ package cluster
 import (
 	"errors"
 
-	"raftctl/raft"
 	"raftctl/store"
 )
 
 // nodeStorage is what a node keeps across a crash: in memory inside the
 // simulator, or a bbolt file per node on disk.
 type nodeStorage interface {
-	raft.Storage
+	store.Storage
 	// Wipe erases everything: a lost disk.
 	Wipe() error
 	Close() error

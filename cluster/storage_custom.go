@@ -4,12 +4,13 @@ import (
 	"fmt"
 
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // Storage is what a node keeps across a crash, for hosts that bring their
 // own: the browser keeps each node in IndexedDB.
 type Storage interface {
-	raft.Storage
+	store.Storage
 	// Wipe erases everything: a lost disk.
 	Wipe() error
 	Close() error

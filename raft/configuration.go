@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -203,7 +204,7 @@ func ConfigurationEntry(index Index, term Term, c Configuration) Entry {
 // entry, so callers call it only when the log's configuration entries may
 // have changed (see maybeRefreshConfiguration).
 func (r *Node) refreshConfiguration() {
-	configuration, index, term := r.bootstrap, Index(0), Term(0)
+	configuration, index, term := r.configurationBefore()
 	for i := len(r.log.entries) - 1; i >= 0; i-- {
 		entry := r.log.entries[i]
 		if entry.Kind != EntryConfiguration {
@@ -216,13 +217,47 @@ func (r *Node) refreshConfiguration() {
 		configuration, index, term = decoded, entry.Index, entry.Term
 		break
 	}
-	changed := index != r.configurationIndex || !configuration.Equal(r.configuration)
+	// News when the voters change, or a configuration entry of the log
+	// (not a snapshot's) takes over.
+	changed := !configuration.Equal(r.configuration) || (index != r.configurationIndex && index > r.log.snapshotIndex)
 	r.configuration, r.configurationIndex, r.configurationTerm = configuration, index, term
 	r.updatePeers()
 	if changed && index != 0 {
 		r.emit(Event{Kind: EventConfigurationChanged, Index: index, Configuration: configuration.String(), Section: "§4.1"})
 	}
 }
+
+// configurationBefore is the configuration that holds before the log's
+// first entry: the snapshot's (thesis §5.1, "the latest configuration as
+// of the last included index"), held by its last included entry, or the
+// bootstrap configuration (index 0).
+func (r *Node) configurationBefore() (Configuration, Index, Term) {
+	if !r.snapshot.IsEmpty() && len(r.snapshot.Configuration) > 0 {
+		return NewConfiguration(r.snapshot.Configuration...), r.snapshot.LastIncludedIndex, r.snapshot.LastIncludedTerm
+	}
+	return r.bootstrap, 0, 0
+}
+
+// configurationAt is the latest configuration as of index: what a snapshot
+// taken there must keep (thesis §5.1).
+func (r *Node) configurationAt(index Index) Configuration {
+	for i := len(r.log.entries) - 1; i >= 0; i-- {
+		entry := r.log.entries[i]
+		if entry.Index > index || entry.Kind != EntryConfiguration {
+			continue
+		}
+		if decoded, err := DecodeConfiguration(entry.Command); err == nil {
+			return decoded
+		}
+	}
+	configuration, _, _ := r.configurationBefore()
+	return configuration
+}
+
+// ErrJointConfiguration is returned by Compact at an index whose
+// configuration is joint: a snapshot keeps one set of voters, so the
+// snapshot waits until C_new is in force (thesis §4.3), a round trip later.
+var ErrJointConfiguration = errors.New("the configuration at that index is joint (C_old,new); snapshot once C_new is in force")
 
 // maybeRefreshConfiguration refreshes the configuration after entries were
 // stored: when one of them is a configuration entry, or when the entry

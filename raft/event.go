@@ -56,6 +56,22 @@ const (
 	// VotedFor is set) to a request of another election, whose term was
 	// OtherTerm (thesis §3.4).
 	EventVoteIgnored
+
+	// Log compaction (thesis ch. 5, snapshot.go).
+
+	// EventSnapshotTaken: the node compacted its log into a snapshot up to
+	// Index (term LogTerm), dropping Count entries; OtherIndex is its last
+	// index (thesis §5.1).
+	EventSnapshotTaken
+	// EventSnapshotSent: a leader sent Peer its snapshot up to Index (term
+	// LogTerm, Count bytes of state) because Peer needs entry OtherIndex,
+	// which is compacted (thesis §5.1, Fig. 5.3).
+	EventSnapshotSent
+	// EventSnapshotInstalled: a follower installed Peer's snapshot up to
+	// Index (term LogTerm), keeping Count entries after it (Reason tells
+	// whether its log matched, or the snapshot was already committed
+	// here); OtherIndex is its last index (thesis Fig. 5.3).
+	EventSnapshotInstalled
 )
 
 var eventKindNames = map[EventKind]string{
@@ -75,6 +91,11 @@ var eventKindNames = map[EventKind]string{
 	EventStepDown:         "step-down",
 	EventReadConfirmed:    "read-confirmed",
 	EventVoteIgnored:      "vote-ignored",
+
+	// Log compaction (thesis ch. 5).
+	EventSnapshotTaken:     "snapshot-taken",
+	EventSnapshotSent:      "snapshot-sent",
+	EventSnapshotInstalled: "snapshot-installed",
 }
 
 func (k EventKind) String() string {
@@ -114,6 +135,11 @@ const (
 	// Reads.
 	ReasonHeartbeatRound // a majority answered a heartbeat round (thesis §6.4)
 	ReasonLease          // the lease still holds (thesis §6.4.1)
+
+	// Snapshots (thesis Fig. 5.3).
+	ReasonLogSuffixKept    // the log held the snapshot's last entry: the entries after it stay
+	ReasonLogDiscarded     // the log did not: it is discarded whole
+	ReasonAlreadyCommitted // the snapshot covers only entries committed here already
 )
 
 var reasonTexts = map[Reason]string{
@@ -138,6 +164,11 @@ var reasonTexts = map[Reason]string{
 	ReasonLeaderCommit:        "leader commit",
 	ReasonHeartbeatRound:      "heartbeat round",
 	ReasonLease:               "lease",
+
+	// Snapshots.
+	ReasonLogSuffixKept:    "log suffix kept",
+	ReasonLogDiscarded:     "log discarded",
+	ReasonAlreadyCommitted: "already committed",
 }
 
 func (reason Reason) String() string { return reasonTexts[reason] }

@@ -64,6 +64,7 @@ func (r *Node) handleAppendEntries(m Message) {
 	r.ticksSinceLeader = 0
 
 	reply := Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex, ReadRound: m.ReadRound}
+	m = r.skipCompacted(m)
 	// The consistency check (thesis §3.5): "If the follower does not find an
 	// entry in its log with the same index and term, then it refuses the
 	// new entries."

@@ -10,10 +10,13 @@ import (
 // cuts, and crash/restart from a trivial storage.
 
 type testStorage struct {
-	state   HardState
-	entries []Entry
-	saves   int
+	state    HardState
+	entries  []Entry
+	snapshot Snapshot
+	saves    int
 }
+
+func (s *testStorage) Snapshot() (Snapshot, error) { return s.snapshot.clone(), nil }
 
 func (s *testStorage) InitialState() (HardState, []Entry, error) {
 	return s.state, slices.Clone(s.entries), nil
@@ -24,10 +27,11 @@ func (s *testStorage) Save(state HardState, entries []Entry) error {
 	s.state = state
 	if len(entries) > 0 {
 		first := entries[0].Index
-		if first == 0 || first > Index(len(s.entries))+1 {
+		offset := s.snapshot.LastIncludedIndex
+		if first <= offset || first > offset+Index(len(s.entries))+1 {
 			return fmt.Errorf("gap at %d", first)
 		}
-		s.entries = append(s.entries[:first-1], entries...)
+		s.entries = append(s.entries[:first-offset-1], entries...)
 	}
 	return nil
 }
@@ -43,12 +47,16 @@ type testCluster struct {
 	events []Event
 	// reads are the confirmed reads, by node.
 	reads map[NodeID][]ReadState
+	// machines are the nodes' state machines: the commands applied, in
+	// order (snapshot_test.go).
+	machines map[NodeID][]string
 }
 
 func newTestCluster(t *testing.T, n int, configure func(*Config)) *testCluster {
 	t.Helper()
 	tc := &testCluster{t: t, configs: map[NodeID]Config{}, nodes: map[NodeID]*Node{},
-		storages: map[NodeID]*testStorage{}, cut: map[[2]NodeID]bool{}, reads: map[NodeID][]ReadState{}}
+		storages: map[NodeID]*testStorage{}, cut: map[[2]NodeID]bool{}, reads: map[NodeID][]ReadState{},
+		machines: map[NodeID][]string{}}
 	var peers []NodeID
 	for i := 1; i <= n; i++ {
 		peers = append(peers, NodeID(i))
@@ -73,6 +81,7 @@ func (tc *testCluster) start(id NodeID) {
 		tc.t.Fatal(err)
 	}
 	tc.nodes[id] = node
+	tc.machines[id] = decodeMachine(tc.storages[id].snapshot.Data)
 	tc.process(id)
 }
 
@@ -84,6 +93,9 @@ func (tc *testCluster) process(id NodeID) {
 	node := tc.nodes[id]
 	for node != nil && node.HasReady() {
 		ready := node.Ready()
+		if !ready.Snapshot.IsEmpty() {
+			tc.storages[id].saveSnapshot(ready.Snapshot)
+		}
 		if ready.MustSave {
 			if err := tc.storages[id].Save(ready.HardState, ready.Entries); err != nil {
 				tc.t.Fatal(err)
@@ -92,6 +104,14 @@ func (tc *testCluster) process(id NodeID) {
 		tc.events = append(tc.events, ready.Events...)
 		tc.reads[id] = append(tc.reads[id], ready.ReadStates...)
 		tc.queue = append(tc.queue, ready.Messages...)
+		if ready.RestoreStateMachine {
+			tc.machines[id] = decodeMachine(ready.Snapshot.Data)
+		}
+		for _, entry := range ready.CommittedEntries {
+			if entry.Kind == EntryCommand {
+				tc.machines[id] = append(tc.machines[id], string(entry.Command))
+			}
+		}
 		node.Advance(ready)
 	}
 }

@@ -1,55 +1,78 @@
 package raft
 
 // The log (thesis §3.5, Fig. 3.5): entries numbered from 1, each with the
-// term in which a leader created it. The core keeps the whole log in memory
-// and tells the host which suffix to persist.
+// term in which a leader created it. The core keeps the log in memory and
+// tells the host which suffix to persist.
+//
+// After log compaction (thesis ch. 5) the log starts after a snapshot: the
+// entries up to snapshotIndex are gone, replaced by the state they produced,
+// and only the index and term of the last of them are remembered (thesis
+// §5.1: "the last included index ... and the last included term"), so the
+// AppendEntries consistency check still works for the first entry after it.
 
-// raftLog is a node's log. entries[i] holds index i+1.
+// raftLog is a node's log. entries[i] holds index snapshotIndex+i+1.
 type raftLog struct {
 	entries []Entry
+	// snapshotIndex and snapshotTerm are the last entry the snapshot
+	// replaces (0 and 0 without a snapshot).
+	// Invariant: snapshotIndex <= the node's commitIndex.
+	snapshotIndex Index
+	snapshotTerm  Term
 	// unstableFrom is the first index not yet handed to the host for
 	// persisting; 0 when everything is handed over.
 	unstableFrom Index
 }
 
-func (l *raftLog) lastIndex() Index { return Index(len(l.entries)) }
+func (l *raftLog) lastIndex() Index { return l.snapshotIndex + Index(len(l.entries)) }
 
 func (l *raftLog) lastTerm() Term {
 	if len(l.entries) == 0 {
-		return 0
+		return l.snapshotTerm
 	}
 	return l.entries[len(l.entries)-1].Term
 }
 
+// firstIndex is the first index the log still holds an entry for.
+func (l *raftLog) firstIndex() Index { return l.snapshotIndex + 1 }
+
 // term returns the term of the entry at index, and false when the log has
-// no such entry. Index 0 is the empty prefix, with term 0.
+// no such entry: past its end, or compacted into the snapshot. Index 0 is
+// the empty prefix, with term 0; the snapshot's last included index has
+// the snapshot's term.
 func (l *raftLog) term(index Index) (Term, bool) {
-	if index == 0 {
-		return 0, true
-	}
-	if index > l.lastIndex() {
+	switch {
+	case index == l.snapshotIndex:
+		return l.snapshotTerm, true
+	case index < l.snapshotIndex || index > l.lastIndex():
 		return 0, false
 	}
-	return l.entries[index-1].Term, true
+	return l.entries[index-l.snapshotIndex-1].Term, true
+}
+
+// compacted reports whether index is covered by the snapshot: its entry is
+// gone (index 0 is never compacted).
+func (l *raftLog) compacted(index Index) bool {
+	return index != 0 && index <= l.snapshotIndex
 }
 
 // entriesFrom copies at most max entries starting at index. Copies, because
 // the log's backing array is reused after a truncation and a message must
 // not change after it is sent.
 func (l *raftLog) entriesFrom(index Index, max int) []Entry {
-	if index > l.lastIndex() || index == 0 {
+	if index > l.lastIndex() || index <= l.snapshotIndex {
 		return nil
 	}
-	end := min(int(index-1)+max, len(l.entries))
-	return append([]Entry(nil), l.entries[index-1:end]...)
+	start := int(index - l.snapshotIndex - 1)
+	end := min(start+max, len(l.entries))
+	return append([]Entry(nil), l.entries[start:end]...)
 }
 
 // entriesBetween copies the entries with from <= index <= to.
 func (l *raftLog) entriesBetween(from, to Index) []Entry {
-	if from == 0 || from > to || to > l.lastIndex() {
+	if from <= l.snapshotIndex || from > to || to > l.lastIndex() {
 		return nil
 	}
-	return append([]Entry(nil), l.entries[from-1:to]...)
+	return append([]Entry(nil), l.entries[from-l.snapshotIndex-1:to-l.snapshotIndex]...)
 }
 
 // append adds an entry at the end and marks it for persisting.
@@ -62,7 +85,7 @@ func (l *raftLog) append(entry Entry) {
 // existing entry conflicts with a new one (same index but different terms),
 // delete the existing entry and all that follow it").
 func (l *raftLog) truncateFrom(index Index) {
-	l.entries = l.entries[:index-1]
+	l.entries = l.entries[:index-l.snapshotIndex-1]
 	l.markUnstable(index)
 }
 
@@ -77,7 +100,7 @@ func (l *raftLog) takeUnstable() []Entry {
 	if l.unstableFrom == 0 {
 		return nil
 	}
-	entries := l.entriesBetween(l.unstableFrom, l.lastIndex())
+	entries := l.entriesBetween(max(l.unstableFrom, l.firstIndex()), l.lastIndex())
 	l.unstableFrom = 0
 	return entries
 }
@@ -96,10 +119,16 @@ func (l *raftLog) isUpToDate(lastIndex Index, lastTerm Term) bool {
 }
 
 // firstIndexOfTerm returns the first index of the run of entries that share
-// the term of the entry at index (the conflict hint of thesis §3.5).
+// the term of the entry at index (the conflict hint of thesis §3.5). It
+// stops at the first entry after the snapshot: nothing before it is left
+// to compare.
 func (l *raftLog) firstIndexOfTerm(index Index) Index {
 	term, _ := l.term(index)
-	for index > 1 && l.entries[index-2].Term == term {
+	for index > l.firstIndex() {
+		previous, _ := l.term(index - 1)
+		if previous != term {
+			break
+		}
 		index--
 	}
 	return index

@@ -119,4 +119,9 @@ type Message struct {
 	// the leader asked it to (TimeoutNow, thesis §3.10), so voters must not
 	// ignore it for having heard that leader recently (thesis §4.2.3).
 	MayDisrupt bool
+	// Snapshot is what InstallSnapshot carries (thesis Fig. 5.3): the
+	// leader's last included index and term, its configuration and the
+	// state machine's data, in one chunk (snapshot.go). Its response
+	// answers with Success and, in MatchIndex, the last included index.
+	Snapshot *Snapshot
 }

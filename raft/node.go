@@ -79,12 +79,20 @@ type Node struct {
 	events         []Event
 	readStates     []ReadState
 	hardStateDirty bool
+
+	// Log compaction (snapshot.go): the latest snapshot, and whether the
+	// host has yet to persist it (and restore its state machine from it).
+	snapshot          Snapshot
+	snapshotToSave    bool
+	snapshotToRestore bool
 }
 
 // NewNode builds a node from its configuration and what its storage holds:
 // a fresh node on empty storage, or a restarted one (thesis §3.8). A
 // restarted node comes back as a follower with its term, vote and log;
-// commitIndex and lastApplied start at 0 and are learned again.
+// commitIndex and lastApplied start at 0 and are learned again, or at the
+// snapshot's last included index when storage holds a snapshot: the host
+// loads its state machine from that snapshot (thesis §5.1).
 func NewNode(config Config, storage Storage) (*Node, error) {
 	if err := config.Validate(); err != nil {
 		return nil, err
@@ -93,9 +101,13 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading storage of %v: %w", config.ID, err)
 	}
+	snapshot, err := storage.Snapshot()
+	if err != nil {
+		return nil, fmt.Errorf("reading the snapshot of %v: %w", config.ID, err)
+	}
 	for i, entry := range entries {
-		if entry.Index != Index(i+1) {
-			return nil, fmt.Errorf("storage of %v: entry %d has index %d, want %d", config.ID, i, entry.Index, i+1)
+		if want := snapshot.LastIncludedIndex + Index(i+1); entry.Index != want {
+			return nil, fmt.Errorf("storage of %v: entry %d has index %d, want %d", config.ID, i, entry.Index, want)
 		}
 	}
 	bootstrap := NewConfiguration(config.Peers...)
@@ -108,11 +120,16 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		bootstrap: bootstrap,
 		term:      state.CurrentTerm,
 		votedFor:  state.VotedFor,
-		log:       raftLog{entries: slices.Clone(entries)},
+		log:       raftLog{entries: slices.Clone(entries), snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
 		random:    rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
 		// Term 0: the node has never been in any election, so it heard no
 		// leader before.
 		restarted: state.CurrentTerm > 0,
+		snapshot:  snapshot.clone(),
+		// A snapshot holds committed, applied entries only (thesis §5.1).
+		commitIndex:  snapshot.LastIncludedIndex,
+		lastApplied:  snapshot.LastIncludedIndex,
+		handedCommit: snapshot.LastIncludedIndex,
 	}
 	r.refreshConfiguration()
 	r.events = nil // the configuration read back from storage is no news
@@ -195,6 +212,12 @@ func (r *Node) Step(m Message) {
 		}
 	case MsgTimeoutNow:
 		r.handleTimeoutNow(m)
+	case MsgInstallSnapshot:
+		r.handleInstallSnapshot(m)
+	case MsgInstallSnapshotResp:
+		if r.role == Leader && r.progress[m.From] != nil {
+			r.handleInstallSnapshotResponse(m)
+		}
 	}
 }
 
@@ -223,7 +246,7 @@ func (r *Node) stepTerm(m Message) bool {
 		}
 		r.emit(Event{Kind: EventTermChanged, Peer: m.From, OtherTerm: r.term, Term: m.Term, Reason: ReasonHigherTerm, Section: "§3.3"})
 		leader := None
-		if m.Type == MsgAppendEntries {
+		if m.Type == MsgAppendEntries || m.Type == MsgInstallSnapshot {
 			leader = m.From
 		}
 		r.becomeFollower(m.Term, leader, ReasonHigherTerm)
@@ -243,6 +266,8 @@ func (r *Node) rejectStale(m Message) {
 	case MsgAppendEntries:
 		r.emit(Event{Kind: EventAppendRejected, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, OtherTerm: m.Term, Reason: ReasonStaleTerm, Section: "§3.3"})
 		r.send(Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex})
+	case MsgInstallSnapshot:
+		r.send(Message{Type: MsgInstallSnapshotResp, To: m.From})
 	case MsgRequestVote, MsgPreVote:
 		r.emit(Event{Kind: EventVoteRefused, Peer: m.From, PreVote: m.Type == MsgPreVote, OtherTerm: m.Term, Reason: ReasonStaleTerm, Section: "§3.3"})
 		r.send(Message{Type: voteResponseType(m.Type), To: m.From, RequestTerm: m.Term})
@@ -300,6 +325,7 @@ func (r *Node) commitTo(index Index, reason Reason, section string) {
 		return
 	}
 	mustHold(index <= r.log.lastIndex(), "commit index within the log", "§3.5")
+	mustHold(index > r.log.snapshotIndex, "commit index past the snapshot", "§5.1")
 	r.emit(Event{Kind: EventCommitted, OtherIndex: r.commitIndex, Index: index, Reason: reason, Section: section})
 	r.commitIndex = index
 	if r.role == Leader {

@@ -46,12 +46,16 @@ type Progress struct {
 	// MatchIndex has not reached it by the next heartbeat, a message was
 	// probably lost.
 	Suspect Index
+	// PendingSnapshot is the last included index of a snapshot sent to the
+	// follower and not yet answered (0: none), thesis §5.1 (snapshot.go).
+	PendingSnapshot Index
 }
 
 func (p *Progress) becomeProbe(next Index) {
 	p.State = Probe
 	p.NextIndex = max(next, p.MatchIndex+1)
 	p.ProbeSent = false
+	p.PendingSnapshot = 0
 	p.Inflight = p.Inflight[:0]
 }
 
@@ -59,6 +63,7 @@ func (p *Progress) becomeReplicate() {
 	p.State = Replicate
 	p.NextIndex = p.MatchIndex + 1
 	p.ProbeSent = false
+	p.PendingSnapshot = 0
 	p.Inflight = p.Inflight[:0]
 }
 

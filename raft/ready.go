@@ -2,10 +2,14 @@ package raft
 
 // Ready is a batch of work the core hands to its host. The host must, in
 // this order (thesis §3.8):
-//  1. persist HardState and Entries with Storage.Save when MustSave is set;
-//  2. send Messages;
-//  3. apply CommittedEntries to the state machine, in order;
-//  4. call Advance.
+//  1. persist Snapshot when it is not empty (thesis §5.1: the snapshot
+//     first, since the entries it replaces may be dropped);
+//  2. persist HardState and Entries when MustSave is set;
+//  3. send Messages;
+//  4. when RestoreStateMachine is set, reset the state machine from
+//     Snapshot.Data (thesis Fig. 5.3), then apply CommittedEntries, in
+//     order;
+//  5. call Advance.
 //
 // Events may be shown at any time.
 type Ready struct {
@@ -14,10 +18,20 @@ type Ready struct {
 	// persist.
 	MustSave bool
 	// Entries replace the stored log from Entries[0].Index on.
-	Entries          []Entry
-	Messages         []Message
-	CommittedEntries []Entry
-	Events           []Event
+	Entries []Entry
+	// Snapshot, when not empty, is a new snapshot to persist: taken by
+	// Compact, or received from the leader. Storing it drops the stored
+	// entries up to its last included index; when the stored log does not
+	// hold that entry with that term, the whole stored log goes (thesis
+	// Fig. 5.3).
+	Snapshot Snapshot
+	// RestoreStateMachine: the snapshot came from the leader, and the
+	// state machine must be replaced by its data before CommittedEntries
+	// are applied.
+	RestoreStateMachine bool
+	Messages            []Message
+	CommittedEntries    []Entry
+	Events              []Event
 	// ReadStates are reads the leader confirmed (thesis §6.4): answer each
 	// once the state machine has applied its Index.
 	ReadStates []ReadState
@@ -26,7 +40,7 @@ type Ready struct {
 // HasReady reports whether Ready would return any work.
 func (r *Node) HasReady() bool {
 	return len(r.messages) > 0 || len(r.events) > 0 || len(r.readStates) > 0 || r.hardStateDirty ||
-		r.log.unstableFrom != 0 || r.commitIndex > r.handedCommit
+		r.log.unstableFrom != 0 || r.commitIndex > r.handedCommit || r.snapshotToSave
 }
 
 // Ready hands out the work produced since the last call.
@@ -38,6 +52,11 @@ func (r *Node) Ready() Ready {
 		// Teaching bug: the vote is never written down, so a restarted
 		// node can vote again in the same term (breaks thesis §3.8).
 		ready.HardState.VotedFor = None
+	}
+	if r.snapshotToSave {
+		ready.Snapshot = r.snapshot.clone()
+		ready.RestoreStateMachine = r.snapshotToRestore
+		r.snapshotToSave, r.snapshotToRestore = false, false
 	}
 	ready.Entries = r.log.takeUnstable()
 	ready.MustSave = r.hardStateDirty || len(ready.Entries) > 0
@@ -52,6 +71,9 @@ func (r *Node) Ready() Ready {
 // Advance acknowledges that the host carried out a Ready: its state is
 // durable, its messages are sent and its committed entries are applied.
 func (r *Node) Advance(ready Ready) {
+	if ready.RestoreStateMachine {
+		r.lastApplied = max(r.lastApplied, ready.Snapshot.LastIncludedIndex)
+	}
 	if n := len(ready.CommittedEntries); n > 0 {
 		r.lastApplied = max(r.lastApplied, ready.CommittedEntries[n-1].Index)
 	}

@@ -48,6 +48,10 @@ func (r *Node) sendAppend(peer NodeID, heartbeat bool) {
 	if progress == nil {
 		return // removed from the configuration, or no longer leader
 	}
+	if r.needsSnapshot(progress, heartbeat) {
+		r.sendSnapshot(peer, heartbeat)
+		return
+	}
 	last := r.log.lastIndex()
 	switch progress.State {
 	case Probe:

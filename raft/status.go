@@ -14,6 +14,10 @@ type Status struct {
 	LastApplied Index
 	LastIndex   Index
 	LastTerm    Term
+	// SnapshotIndex and SnapshotTerm are the snapshot's last included entry
+	// (0 without one): the log holds SnapshotIndex+1..LastIndex (thesis §5.1).
+	SnapshotIndex Index
+	SnapshotTerm  Term
 	// ElectionElapsed and ElectionTimeout are the election timer, in ticks.
 	ElectionElapsed int
 	ElectionTimeout int
@@ -37,6 +41,8 @@ func (r *Node) Status() Status {
 		LastApplied:        r.lastApplied,
 		LastIndex:          r.log.lastIndex(),
 		LastTerm:           r.log.lastTerm(),
+		SnapshotIndex:      r.log.snapshotIndex,
+		SnapshotTerm:       r.log.snapshotTerm,
 		ElectionElapsed:    r.electionElapsed,
 		ElectionTimeout:    r.randomizedElectionTimeout,
 		Configuration:      r.configuration,
@@ -65,7 +71,8 @@ func (r *Node) Leader() NodeID { return r.leader }
 // CommitIndex returns the highest index known to be committed.
 func (r *Node) CommitIndex() Index { return r.commitIndex }
 
-// Log returns the node's log, index 1 first. The slice is the node's own:
+// Log returns the node's log after its snapshot: index SnapshotIndex()+1
+// first (index 1 without a snapshot). The slice is the node's own:
 // read it, do not keep it or change it; it is valid until the next call
 // into the node.
 func (r *Node) Log() []Entry { return r.log.entries }

@@ -212,20 +212,29 @@ func runLog(s *Session, arguments []string) error {
 	statuses := s.cluster.Status()
 	logs := make([][]raft.Entry, len(ids))
 	longest := 0
+	// A compacted log starts after its snapshot (thesis §5.1): rows start
+	// at the first index any node still holds.
+	first := -1
 	for i, id := range ids {
 		entries, err := s.cluster.Log(id)
 		if err != nil {
 			return err
 		}
-		logs[i] = entries
-		longest = max(longest, len(entries))
+		logs[i] = padSnapshot(entries, statuses[id-1].SnapshotIndex)
+		longest = max(longest, len(logs[i]))
+		if offset := int(statuses[id-1].SnapshotIndex) + 1; first < 0 || offset < first {
+			first = offset
+		}
 	}
 	header := []string{"index"}
 	for _, id := range ids {
 		header = append(header, id.String())
 	}
 	rows := [][]string{header}
-	for index := 1; index <= longest; index++ {
+	if first > 1 && first <= longest {
+		s.printf("  indexes 1..%d are compacted into every node's snapshot", first-1)
+	}
+	for index := max(first, 1); index <= longest; index++ {
 		row := []string{strconv.Itoa(index)}
 		divergent := logsDiverge(logs, index)
 		for i, id := range ids {
@@ -248,6 +257,9 @@ func logsDiverge(logs [][]raft.Entry, index int) bool {
 		if index > len(entries) {
 			continue
 		}
+		if entries[index-1].Index == 0 {
+			continue // compacted
+		}
 		if term := entries[index-1].Term; seen == 0 {
 			seen = term
 		} else if term != seen {
@@ -263,6 +275,9 @@ func logCell(entries []raft.Entry, index int, status cluster.NodeStatus, diverge
 		return "."
 	}
 	entry := entries[index-1]
+	if entry.Index == 0 {
+		return "snapshot"
+	}
 	cell := fmt.Sprintf("t%d %s", entry.Term, describeEntry(entry))
 	if status.Up && raft.Index(index) <= status.CommitIndex {
 		cell += "*"

@@ -75,7 +75,8 @@ var commands []Command
 
 func init() {
 	commands = slices.Concat(clusterCommands(), timeCommands(), faultCommands(), networkCommands(),
-		membershipCommands(), clientCommands(), observationCommands(), whyCommands(), recordCommands(), lessonCommands(), assertionCommands())
+		membershipCommands(), clientCommands(), observationCommands(), whyCommands(), recordCommands(), lessonCommands(), assertionCommands(),
+		compactionCommands(), clockCommands())
 }
 
 // Commands returns the command table, for help and docs.

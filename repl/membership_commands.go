@@ -190,7 +190,7 @@ func (s *Session) printMembership() {
 		return
 	}
 	membership := reconfigurable.Membership()
-	if membership.Index == 0 && membership.CatchingUp == raft.None && membership.Transferring == raft.None {
+	if !membership.Changed && membership.CatchingUp == raft.None && membership.Transferring == raft.None {
 		return
 	}
 	state := "committed"
@@ -201,7 +201,7 @@ func (s *Session) printMembership() {
 	if configuration.Joint() {
 		s.printf("  configuration: joint, old voters %s, new voters %s (index %d, %s)",
 			nodeList(configuration.OldVoters), nodeList(configuration.Voters), membership.Index, state)
-	} else if membership.Index == 0 {
+	} else if !membership.Changed {
 		s.printf("  configuration: voters %s (the initial one)", nodeList(configuration.Voters))
 	} else {
 		s.printf("  configuration: voters %s (index %d, %s)", nodeList(configuration.Voters), membership.Index, state)

@@ -196,6 +196,9 @@ func plural(count int, word string) string {
 // describeMessage summarizes a message, such as
 // "AppendEntries term 1 prev 1/t1 entries [2/t1 put x=1] commit 1".
 func describeMessage(message raft.Message) string {
+	if text, ok := describeSnapshotMessage(message); ok {
+		return text
+	}
 	term := fmt.Sprintf("%v term %d", message.Type, message.Term)
 	switch message.Type {
 	case raft.MsgRequestVote, raft.MsgPreVote:

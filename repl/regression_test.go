@@ -1,8 +1,6 @@
 package repl
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -17,18 +15,9 @@ func TestRegressions(t *testing.T) {
 	}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			script, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out bytes.Buffer
-			session, err := NewSession(Options{Out: &out})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer session.Close()
-			if status := session.RunScript(bytes.NewReader(script), false); status != StatusOK {
-				t.Fatalf("status %d:\n%s", status, out.String())
+			output, status := runScriptFile(t, path)
+			if status != StatusOK {
+				t.Fatalf("status %d:\n%s", status, output)
 			}
 		})
 	}

@@ -169,6 +169,9 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 	case raft.EventStepDown:
 		return fmt.Sprintf("%s steps down in term %d: %s", node, event.Term, roleReasonText(event.Reason)), event.Section, traceState
 	}
+	if text, ok := snapshotEvent(event); ok {
+		return text, event.Section, traceState
+	}
 	return fmt.Sprintf("%s %v", node, event.Kind), event.Section, traceRPC
 }
 

@@ -11,9 +11,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/scripts and docs/commands.md")
 
-// runGolden runs one script on a fresh session and returns its output and
-// status. A script's first line may be "# keep-going".
-func runGolden(t *testing.T, path string) []byte {
+// runScriptFile runs one script on a fresh session and returns its output
+// and status. A script's first line may be "# keep-going".
+func runScriptFile(t *testing.T, path string) ([]byte, Status) {
 	t.Helper()
 	script, err := os.ReadFile(path)
 	if err != nil {
@@ -27,8 +27,14 @@ func runGolden(t *testing.T, path string) []byte {
 	defer session.Close()
 	keepGoing := bytes.HasPrefix(script, []byte("# keep-going"))
 	status := session.RunScript(bytes.NewReader(script), keepGoing)
-	out.WriteString("status " + string(rune('0'+status)) + "\n")
-	return out.Bytes()
+	return out.Bytes(), status
+}
+
+// runGolden runs one script and returns its output followed by its status.
+func runGolden(t *testing.T, path string) []byte {
+	t.Helper()
+	output, status := runScriptFile(t, path)
+	return append(output, "status "+string(rune('0'+status))+"\n"...)
 }
 
 // TestScripts runs every script in testdata/scripts twice: the output must

@@ -104,11 +104,16 @@ func (b *Bolt) Save(state raft.HardState, entries []raft.Entry) error {
 		if err != nil {
 			return err
 		}
+		snapshot, err := readSnapshot(transaction, b.path)
+		if err != nil {
+			return err
+		}
 		lastIndex, err := lastStoredIndex(log)
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.path, err)
 		}
-		if err := checkAppend(lastIndex, entries); err != nil {
+		lastIndex = max(lastIndex, snapshot.LastIncludedIndex)
+		if err := checkAppendAfter(snapshot.LastIncludedIndex, lastIndex, entries); err != nil {
 			return err
 		}
 		if err := transaction.Bucket(metaBucket).Put(hardStateKey, encodeHardState(state)); err != nil {
@@ -156,7 +161,7 @@ func replaceSuffix(log *bbolt.Bucket, lastIndex raft.Index, entries []raft.Entry
 	return nil
 }
 
-// Wipe erases the hard state and the log in one transaction, as if the
+// Wipe erases the hard state, the snapshot and the log in one transaction, as if the
 // disk were lost (thesis §3.8 explains why that breaks safety). The file
 // stays a raftctl store, so the node can restart on it, empty.
 func (b *Bolt) Wipe() error {
@@ -165,6 +170,9 @@ func (b *Bolt) Wipe() error {
 			return err
 		}
 		if err := transaction.Bucket(metaBucket).Delete(hardStateKey); err != nil {
+			return err
+		}
+		if err := transaction.Bucket(metaBucket).Delete(snapshotKey); err != nil {
 			return err
 		}
 		if err := transaction.DeleteBucket(entriesBucket); err != nil {

@@ -13,8 +13,10 @@ import (
 //	bucket "meta"
 //	  "format"    "raftctl-store-v1"
 //	  "hardstate" CurrentTerm (8 bytes, big-endian), VotedFor (1 byte)
+//	  "snapshot"  the latest snapshot (EncodeSnapshot), absent when none
 //	bucket "entries"
 //	  index (8 bytes, big-endian) -> kind (1 byte), term (uvarint), command (the rest)
+//	  (only the entries after the snapshot's last included index)
 //
 // Keys are big-endian because bbolt orders keys byte by byte: big-endian
 // makes cursor order index order, so the last key is the last index and a
@@ -28,8 +30,14 @@ var (
 )
 
 // boltFormat marks a file as a raftctl store of this layout, so a foreign
-// bbolt file is refused rather than read as an empty log.
-const boltFormat = "raftctl-store-v1"
+// bbolt file is refused rather than read as an empty log. Version 2 added
+// the snapshot; a version 1 file is a version 2 file without one, so both
+// are read, and new files are written as version 2 (an older raftctl
+// refuses them rather than misread a log that starts after a snapshot).
+const (
+	boltFormat         = "raftctl-store-v2"
+	boltFormatVersion1 = "raftctl-store-v1"
+)
 
 const (
 	indexKeyLength  = 8

@@ -19,7 +19,7 @@ func storeBuckets(transaction *bbolt.Tx, path string) (*bbolt.Bucket, error) {
 			"it was left unchanged: move it away or give the node another data dir", ErrNotAStore, path, metaBucket)
 	}
 	format := meta.Get(formatKey)
-	if string(format) != boltFormat {
+	if string(format) != boltFormat && string(format) != boltFormatVersion1 {
 		return nil, fmt.Errorf("%w: %s has format marker %q, want %q (another program's database, or another "+
 			"raftctl version's?); it was left unchanged", ErrNotAStore, path, format, boltFormat)
 	}
@@ -41,12 +41,18 @@ func lastStoredIndex(log *bbolt.Bucket) (raft.Index, error) {
 }
 
 // readStore reads, checks and copies out everything a node restarts from:
-// the hard state and the log, which must run from index 1 without a hole.
+// the hard state and the log, which must run from just after the snapshot
+// (index 1 without one) without a hole.
 func readStore(transaction *bbolt.Tx, path string) (raft.HardState, []raft.Entry, error) {
 	log, err := storeBuckets(transaction, path)
 	if err != nil {
 		return raft.HardState{}, nil, err
 	}
+	snapshot, err := readSnapshot(transaction, path)
+	if err != nil {
+		return raft.HardState{}, nil, err
+	}
+	offset := snapshot.LastIncludedIndex
 	corrupt := func(err error) error {
 		return fmt.Errorf("%w: %s: %v; it was left unchanged: restore it from a backup, or wipe the node's data dir", ErrCorrupt, path, err)
 	}
@@ -63,7 +69,7 @@ func readStore(transaction *bbolt.Tx, path string) (raft.HardState, []raft.Entry
 		if err != nil {
 			return raft.HardState{}, nil, corrupt(err)
 		}
-		if want := raft.Index(len(entries) + 1); index != want {
+		if want := offset + raft.Index(len(entries)+1); index != want {
 			return raft.HardState{}, nil, corrupt(fmt.Errorf("the log has entry %d where entry %d should be", index, want))
 		}
 		entry, err := decodeEntry(index, value)

@@ -25,11 +25,11 @@ func openTestBolt(t *testing.T, path string) *store.Bolt {
 }
 
 func TestBoltMeetsStorageContract(t *testing.T) {
-	open := func(t *testing.T, dir string) raft.Storage {
+	open := func(t *testing.T, dir string) store.Storage {
 		return openTestBolt(t, filepath.Join(dir, "node.db"))
 	}
 	// A restart closes the file and opens it again, as a host does.
-	reopen := func(t *testing.T, dir string, old raft.Storage) raft.Storage {
+	reopen := func(t *testing.T, dir string, old store.Storage) store.Storage {
 		if err := old.(*store.Bolt).Close(); err != nil {
 			t.Fatalf("Close() error = %v, want nil", err)
 		}

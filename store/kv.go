@@ -59,6 +59,7 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 			ErrEntryOutOfOrder, entry.Index, want, kv.appliedIndex)
 	}
 	kv.appliedIndex = entry.Index
+	kv.expireSessions(entry.Index)
 	switch entry.Kind {
 	case raft.EntryNoop, raft.EntryConfiguration:
 		// A configuration entry changes the cluster, not the data (thesis

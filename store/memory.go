@@ -22,8 +22,10 @@ import (
 type Memory struct {
 	mutex     sync.Mutex
 	hardState raft.HardState
-	// Invariant: log[i].Index == i+1.
-	log []raft.Entry
+	// snapshot replaces the entries up to its last included index
+	// (snapshot.go). Invariant: log[i].Index == snapshot.LastIncludedIndex+i+1.
+	snapshot raft.Snapshot
+	log      []raft.Entry
 	// saves counts successful Save calls, a proxy for fsyncs.
 	saves uint64
 }
@@ -35,11 +37,33 @@ func NewMemory() *Memory {
 	return &Memory{}
 }
 
-// InitialState returns copies of the hard state and of the whole log.
+// InitialState returns copies of the hard state and of the log after the
+// snapshot.
 func (m *Memory) InitialState() (raft.HardState, []raft.Entry, error) {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
 	return m.hardState, cloneEntries(m.log), nil
+}
+
+// Snapshot returns a copy of the stored snapshot (empty when none).
+func (m *Memory) Snapshot() (raft.Snapshot, error) {
+	m.mutex.Lock()
+	defer m.mutex.Unlock()
+	return cloneSnapshot(m.snapshot), nil
+}
+
+// SaveSnapshot stores a copy of snapshot and drops the entries it replaces
+// (Storage.SaveSnapshot).
+func (m *Memory) SaveSnapshot(snapshot raft.Snapshot) error {
+	m.mutex.Lock()
+	defer m.mutex.Unlock()
+	if err := checkSnapshot(m.snapshot, snapshot); err != nil {
+		return err
+	}
+	m.log = LogAfterSnapshot(m.log, m.snapshot.LastIncludedIndex, snapshot)
+	m.snapshot = cloneSnapshot(snapshot)
+	m.saves++
+	return nil
 }
 
 // Save stores the hard state and, when entries is not empty, replaces the
@@ -49,25 +73,27 @@ func (m *Memory) InitialState() (raft.HardState, []raft.Entry, error) {
 func (m *Memory) Save(state raft.HardState, entries []raft.Entry) error {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
-	if err := checkAppend(raft.Index(len(m.log)), entries); err != nil {
+	offset := m.snapshot.LastIncludedIndex
+	if err := checkAppendAfter(offset, offset+raft.Index(len(m.log)), entries); err != nil {
 		return err
 	}
 	m.hardState = state
 	if len(entries) > 0 {
-		kept := m.log[:entries[0].Index-1]
+		kept := m.log[:entries[0].Index-offset-1]
 		m.log = append(kept, cloneEntries(entries)...)
 	}
 	m.saves++
 	return nil
 }
 
-// Wipe erases the hard state and the log, as if the disk were lost. It does
+// Wipe erases the hard state, the snapshot and the log, as if the disk were lost. It does
 // not reset Saves, which counts writes the disk has done.
 func (m *Memory) Wipe() {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
 	m.hardState = raft.HardState{}
 	m.log = nil
+	m.snapshot = raft.Snapshot{}
 }
 
 // Saves returns how many Save calls succeeded: each stands for one fsync

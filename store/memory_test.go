@@ -11,10 +11,10 @@ import (
 )
 
 func TestMemoryMeetsStorageContract(t *testing.T) {
-	open := func(t *testing.T, dir string) raft.Storage { return store.NewMemory() }
+	open := func(t *testing.T, dir string) store.Storage { return store.NewMemory() }
 	// Memory has no files: a restarted node gets the same object back, as
 	// in the simulator, where a killed node's memory store survives.
-	reopen := func(t *testing.T, dir string, old raft.Storage) raft.Storage { return old }
+	reopen := func(t *testing.T, dir string, old store.Storage) store.Storage { return old }
 	storagetest.Run(t, open, reopen)
 }
 

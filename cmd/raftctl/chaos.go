@@ -59,6 +59,9 @@ Faults (--faults, comma-separated):
   drop, dup, delay
              network-wide or one-link loss, duplication and delay
   campaign   fire one or two election timers early (overlapping elections)
+  snapshot   in a third of the seeds, nodes compact their logs (thesis
+             ch. 5), by hand and past a small threshold, so nodes that fall
+             behind catch up by InstallSnapshot (Fig. 5.3)
   transfer   hand leadership to another voter (TimeoutNow, §3.10)
   membership add a node that is not a voter, or remove a voter, the leader
              included, one server at a time (§4.1, §4.2.1, §4.2.2)

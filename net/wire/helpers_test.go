@@ -61,6 +61,14 @@ func randomMessage(rng *rand.Rand) raft.Message {
 		RequestTerm:   raft.Term(randomValue(rng)),
 		HintGiven:     rng.IntN(2) == 0,
 	}
+	if rng.IntN(3) == 0 {
+		m.Snapshot = &raft.Snapshot{
+			LastIncludedIndex: raft.Index(randomValue(rng)),
+			LastIncludedTerm:  raft.Term(randomValue(rng)),
+			Configuration:     []raft.NodeID{1, raft.NodeID(rng.IntN(256))},
+			Data:              randomCommand(rng),
+		}
+	}
 	switch rng.IntN(4) {
 	case 0: // nil Entries
 	case 1:
@@ -99,6 +107,11 @@ func randomCommand(rng *rand.Rand) []byte {
 
 // normalize turns empty slices into nil: the wire does not tell them apart.
 func normalize(m raft.Message) raft.Message {
+	if m.Snapshot != nil && len(m.Snapshot.Data) == 0 {
+		snapshot := *m.Snapshot
+		snapshot.Data = nil
+		m.Snapshot = &snapshot
+	}
 	if len(m.Entries) == 0 {
 		m.Entries = nil
 		return m

@@ -18,9 +18,10 @@ const (
 	flagVoteGranted = 1 << iota
 	flagSuccess
 	flagHintGiven
-	flagMayDisrupt
+	// flagSnapshot is bit 3 (snapshot.go).
+	flagMayDisrupt = 1 << 4
 
-	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven | flagMayDisrupt
+	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven | flagSnapshot | flagMayDisrupt
 )
 
 // minEntryBytes is the smallest encoded entry: Index, Term, Kind and a zero
@@ -57,6 +58,9 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 	if m.MayDisrupt {
 		flags |= flagMayDisrupt
 	}
+	if m.Snapshot != nil {
+		flags |= flagSnapshot
+	}
 	buffer = append(buffer, Version, byte(m.Type), flags)
 	for _, value := range [...]uint64{
 		uint64(m.From), uint64(m.To),
@@ -78,7 +82,7 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 		buffer = binary.AppendUvarint(buffer, uint64(len(entry.Command)))
 		buffer = append(buffer, entry.Command...)
 	}
-	return buffer
+	return appendSnapshot(buffer, m.Snapshot)
 }
 
 // encodedSize is len(EncodeMessage(m)), computed without encoding.
@@ -96,7 +100,7 @@ func encodedSize(m raft.Message) int {
 		size += uvarintSize(uint64(entry.Index)) + uvarintSize(uint64(entry.Term)) + 1 +
 			uvarintSize(uint64(len(entry.Command))) + len(entry.Command)
 	}
-	return size
+	return size + snapshotSize(m.Snapshot)
 }
 
 // uvarintSize is the number of bytes binary.AppendUvarint writes for value:
@@ -155,6 +159,9 @@ func DecodeMessageWithLimits(data []byte, limits Limits) (raft.Message, error) {
 	m.ReadRound = d.uvarint("ReadRound")
 	m.RequestTerm = raft.Term(d.uvarint("RequestTerm"))
 	m.Entries = d.entries(limits)
+	if flags&flagSnapshot != 0 {
+		m.Snapshot = d.snapshot()
+	}
 	if d.begin("end") && d.offset != len(data) {
 		d.fail(ErrMalformed, "%d trailing bytes after the last entry", len(data)-d.offset)
 	}

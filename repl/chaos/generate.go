@@ -149,6 +149,7 @@ func (g *generator) header() bool {
 		"stickiness=" + extension(),
 		fmt.Sprintf("inflight=%d", 1+g.random.IntN(8)),
 		"client-timeout=" + clientTimeout.String(),
+		g.snapshotThresholdWord(),
 	}
 	for _, bug := range g.options.Bugs {
 		if bug == BugLazySync {
@@ -202,6 +203,9 @@ func (g *generator) step() bool {
 	case choice < 65:
 		return g.pause()
 	case choice < 95:
+		if step := g.compactionStep(); step.line != "" {
+			return g.fault(step)
+		}
 		if step := g.someFault(); step.line != "" {
 			return g.fault(step)
 		}
@@ -367,6 +371,8 @@ var faultWeights = map[Fault]int{
 	// of their own (membership.go), so that adding them left the other
 	// faults' draws, and the seeds that catch the other bugs, much as
 	// they were.
+	// FaultSnapshot is not drawn here but in compactionStep (snapshot.go),
+	// so that seeds without snapshots draw exactly as before.
 }
 
 func (g *generator) faultLine(fault Fault) faultStep {

@@ -27,9 +27,15 @@ const (
 	FaultReconfigure Fault = "reconfigure"
 )
 
-// membershipChance is one in how many steps is a membership fault, when
-// the options allow any.
-const membershipChance = 25
+// membershipChance is one in how many steps is a membership fault, in the
+// seeds that change membership.
+const membershipChance = 12
+
+// changingMembership reports whether this seed changes membership: a third
+// of the seeds, by seed, apart from the third that compacts (snapshot.go),
+// so that the other seeds draw exactly as they did before membership
+// faults existed and catch the other bugs where they did.
+func (g *generator) changingMembership() bool { return g.seed%3 == 1 }
 
 // someMembershipFault draws, now and then, an allowed membership fault
 // that applies now; "" otherwise.
@@ -40,7 +46,7 @@ func (g *generator) someMembershipFault() faultStep {
 			allowed = append(allowed, fault)
 		}
 	}
-	if len(allowed) == 0 || g.membershipRandom.IntN(membershipChance) > 0 {
+	if len(allowed) == 0 || !g.changingMembership() || g.membershipRandom.IntN(membershipChance) > 0 {
 		return faultStep{}
 	}
 	return g.membershipLine(allowed[g.membershipRandom.IntN(len(allowed))])

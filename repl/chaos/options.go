@@ -40,14 +40,19 @@ const (
 	// FaultCampaign: `campaign nX`, an election timer that fires early, so
 	// elections overlap (thesis §3.4).
 	FaultCampaign Fault = "campaign"
+	// FaultSnapshot: in a third of the seeds, `snapshot nX` steps (a node
+	// compacts its log now, thesis ch. 5) and an automatic threshold in the
+	// header, so a node that was down or cut off comes back behind the
+	// leader's snapshot and gets it by InstallSnapshot (thesis Fig. 5.3).
+	FaultSnapshot Fault = "snapshot"
 )
 
 // Faults lists every fault, in the order help shows them.
-var Faults = []Fault{FaultKill, FaultRestart, FaultWipe, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign,
+var Faults = []Fault{FaultKill, FaultRestart, FaultWipe, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign, FaultSnapshot,
 	FaultTransfer, FaultMembership, FaultReconfigure}
 
 // DefaultFaults is every fault a correct Raft survives: all but wipe.
-var DefaultFaults = []Fault{FaultKill, FaultRestart, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign,
+var DefaultFaults = []Fault{FaultKill, FaultRestart, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign, FaultSnapshot,
 	FaultTransfer, FaultMembership, FaultReconfigure}
 
 // BugLazySync is the storage fault `set sync lazy` (a kill loses the last

@@ -4,17 +4,18 @@ import (
 	"testing"
 
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // The rules below are what the core relies on when it rebuilds a node from
 // storage (thesis §3.8): what Save accepted comes back from InitialState,
 // exactly, and nothing else does.
 
-func testEmptyInitialState(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testEmptyInitialState(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	requireState(t, storage, raft.HardState{})
 }
 
-func testSaveHardStateOnly(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testSaveHardStateOnly(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 3, VotedFor: 2}
 	mustSave(t, storage, state)
 	requireState(t, storage, state)
@@ -26,21 +27,21 @@ func testSaveHardStateOnly(t *testing.T, storage raft.Storage, _ func(raft.Stora
 	requireState(t, storage, next)
 }
 
-func testSaveHardStateKeepsLog(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testSaveHardStateKeepsLog(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	mustSave(t, storage, raft.HardState{CurrentTerm: 1}, command(1, 1, "a"), command(2, 1, "b"))
 	state := raft.HardState{CurrentTerm: 2, VotedFor: 1}
 	mustSave(t, storage, state)
 	requireState(t, storage, state, command(1, 1, "a"), command(2, 1, "b"))
 }
 
-func testAppendEntries(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testAppendEntries(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 1, VotedFor: 1}
 	log := []raft.Entry{noop(1, 1), command(2, 1, "put x 1"), command(3, 1, "")}
 	mustSave(t, storage, state, log...)
 	requireState(t, storage, state, log...)
 }
 
-func testAppendMore(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testAppendMore(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 2, VotedFor: 3}
 	mustSave(t, storage, state, noop(1, 1), command(2, 1, "a"))
 	mustSave(t, storage, state, command(3, 2, "b"))
@@ -52,7 +53,7 @@ func testAppendMore(t *testing.T, storage raft.Storage, _ func(raft.Storage) raf
 // The store does what the AppendEntries receiver decided (thesis Fig. 3.1):
 // > If an existing entry conflicts with a new one (same index but different
 // > terms), delete the existing entry and all that follow it.
-func testTruncateConflictingSuffix(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testTruncateConflictingSuffix(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	mustSave(t, storage, raft.HardState{CurrentTerm: 1},
 		command(1, 1, "a"), command(2, 1, "b"), command(3, 1, "c"), command(4, 1, "d"), command(5, 1, "e"))
 	state := raft.HardState{CurrentTerm: 2, VotedFor: 2}
@@ -66,7 +67,7 @@ func testTruncateConflictingSuffix(t *testing.T, storage raft.Storage, _ func(ra
 		command(1, 1, "a"), command(2, 1, "b"), command(3, 2, "x"), command(4, 2, "y"), command(5, 2, "z"))
 }
 
-func testReplaceWholeLog(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testReplaceWholeLog(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	mustSave(t, storage, raft.HardState{CurrentTerm: 1}, command(1, 1, "a"), command(2, 1, "b"), command(3, 1, "c"))
 	state := raft.HardState{CurrentTerm: 3}
 	mustSave(t, storage, state, noop(1, 3))
@@ -74,8 +75,8 @@ func testReplaceWholeLog(t *testing.T, storage raft.Storage, _ func(raft.Storage
 }
 
 // A rejected Save must leave the store exactly as it was, hard state
-// included: Save is one atomic step (raft.Storage).
-func testRejectInvalidEntries(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+// included: Save is one atomic step (store.Storage).
+func testRejectInvalidEntries(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 1, VotedFor: 1}
 	log := []raft.Entry{command(1, 1, "a"), command(2, 1, "b")}
 	mustSave(t, storage, state, log...)
@@ -104,7 +105,7 @@ func testRejectInvalidEntries(t *testing.T, storage raft.Storage, _ func(raft.St
 	}
 }
 
-func testHardStateAndEntriesTogether(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testHardStateAndEntriesTogether(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	first := raft.HardState{CurrentTerm: 5, VotedFor: 1}
 	mustSave(t, storage, first, noop(1, 5))
 	requireState(t, storage, first, noop(1, 5))
@@ -116,7 +117,7 @@ func testHardStateAndEntriesTogether(t *testing.T, storage raft.Storage, _ func(
 
 // The core reuses its slices after Save returns; the store must have taken
 // copies, Command bytes included.
-func testCopiesGivenEntries(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testCopiesGivenEntries(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 1}
 	given := []raft.Entry{command(1, 1, "abc"), command(2, 1, "def")}
 	mustSave(t, storage, state, given...)
@@ -129,7 +130,7 @@ func testCopiesGivenEntries(t *testing.T, storage raft.Storage, _ func(raft.Stor
 
 // A caller that changes what InitialState returned must not change the
 // store.
-func testCopiesReturnedEntries(t *testing.T, storage raft.Storage, _ func(raft.Storage) raft.Storage) {
+func testCopiesReturnedEntries(t *testing.T, storage store.Storage, _ func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 1}
 	mustSave(t, storage, state, command(1, 1, "abc"), command(2, 1, "def"))
 
@@ -148,7 +149,7 @@ func testCopiesReturnedEntries(t *testing.T, storage raft.Storage, _ func(raft.S
 
 // What a node saved before it stopped comes back when it restarts (thesis
 // §3.8), and the store goes on from there.
-func testReopen(t *testing.T, storage raft.Storage, reopen func(raft.Storage) raft.Storage) {
+func testReopen(t *testing.T, storage store.Storage, reopen func(store.Storage) store.Storage) {
 	state := raft.HardState{CurrentTerm: 4, VotedFor: 2}
 	mustSave(t, storage, state, noop(1, 1), command(2, 1, "a"), command(3, 4, "b"))
 	mustSave(t, storage, state, command(3, 4, "c"))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // command builds an entry carrying a command.
@@ -20,7 +21,7 @@ func noop(index raft.Index, term raft.Term) raft.Entry {
 }
 
 // mustSave saves and fails the test on error.
-func mustSave(t *testing.T, storage raft.Storage, state raft.HardState, entries ...raft.Entry) {
+func mustSave(t *testing.T, storage store.Storage, state raft.HardState, entries ...raft.Entry) {
 	t.Helper()
 	if err := storage.Save(state, entries); err != nil {
 		t.Fatalf("Save(%+v, %s) = %v, want nil", state, describe(entries), err)
@@ -28,7 +29,7 @@ func mustSave(t *testing.T, storage raft.Storage, state raft.HardState, entries 
 }
 
 // requireState fails the test unless storage holds exactly state and log.
-func requireState(t *testing.T, storage raft.Storage, state raft.HardState, log ...raft.Entry) {
+func requireState(t *testing.T, storage store.Storage, state raft.HardState, log ...raft.Entry) {
 	t.Helper()
 	gotState, gotLog, err := storage.InitialState()
 	if err != nil {

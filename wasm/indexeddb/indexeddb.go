@@ -164,17 +164,26 @@ func (d *Database) Node(node string) (*Store, error) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, node, err)
 		}
 	}
+	snapshot, err := d.readSnapshot(node)
+	if err != nil {
+		return nil, err
+	}
 	entryValues, err := d.read(entriesStore, func(store js.Value) js.Value { return store.Call("getAll", nodeRange(node, 1)) })
 	if err != nil {
 		return nil, fmt.Errorf("indexeddb: %s: reading the log: %w", node, err)
 	}
 	entries := make([]raft.Entry, entryValues.Length())
 	for i := range entries {
-		entry, err := decodeEntry(raft.Index(i+1), bytesOf(entryValues.Index(i)))
+		entry, err := decodeEntry(snapshot.LastIncludedIndex+raft.Index(i+1), bytesOf(entryValues.Index(i)))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: entry %d: %v", ErrCorrupt, node, i+1, err)
 		}
 		entries[i] = entry
+	}
+	if !snapshot.IsEmpty() {
+		if err := s.mirror.SaveSnapshot(snapshot); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, node, err)
+		}
 	}
 	if err := s.mirror.Save(state, entries); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, node, err)
@@ -192,7 +201,12 @@ func (s *Store) InitialState() (raft.HardState, []raft.Entry, error) {
 // not empty, the stored log from entries[0].Index on is replaced.
 func (s *Store) Save(state raft.HardState, entries []raft.Entry) error {
 	_, log, _ := s.mirror.InitialState()
-	if err := checkAppend(raft.Index(len(log)), entries); err != nil {
+	snapshot, _ := s.mirror.Snapshot()
+	if len(entries) > 0 && entries[0].Index <= snapshot.LastIncludedIndex && snapshot.LastIncludedIndex > 0 {
+		return fmt.Errorf("%w: entries start at index %d, but the snapshot covers up to %d",
+			store.ErrCompacted, entries[0].Index, snapshot.LastIncludedIndex)
+	}
+	if err := checkAppend(snapshot.LastIncludedIndex+raft.Index(len(log)), entries); err != nil {
 		return err
 	}
 	err := s.database.write([]string{hardStateStore, entriesStore}, func(transaction js.Value) {
@@ -216,6 +230,7 @@ func (s *Store) Save(state raft.HardState, entries []raft.Entry) error {
 func (s *Store) Wipe() error {
 	err := s.database.write([]string{hardStateStore, entriesStore}, func(transaction js.Value) {
 		transaction.Call("objectStore", hardStateStore).Call("delete", s.node)
+		transaction.Call("objectStore", hardStateStore).Call("delete", snapshotKey(s.node))
 		transaction.Call("objectStore", entriesStore).Call("delete", nodeRange(s.node, 1))
 	})
 	if err != nil {

@@ -35,8 +35,8 @@ func TestIndexedDBContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	database := openDatabase(t)
-	names := map[raft.Storage]string{}
-	open := func(t *testing.T, _ string) raft.Storage {
+	names := map[store.Storage]string{}
+	open := func(t *testing.T, _ string) store.Storage {
 		nodeCount++
 		name := fmt.Sprintf("n%d", nodeCount)
 		node, err := database.Node(name)
@@ -48,7 +48,7 @@ func TestIndexedDBContract(t *testing.T) {
 	}
 	// Reopen as the page does after a reload: a new connection, and the
 	// node loaded again from what the database holds.
-	reopen := func(t *testing.T, _ string, old raft.Storage) raft.Storage {
+	reopen := func(t *testing.T, _ string, old store.Storage) store.Storage {
 		if err := database.Close(); err != nil {
 			t.Fatal(err)
 		}
