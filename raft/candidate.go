@@ -91,7 +91,7 @@ func (r *Node) stepCandidate(m Message) {
 	}
 	r.votes[m.From] = m.VoteGranted
 	granted, _ := r.voteCounts()
-	r.emit(Event{Kind: EventVoteReceived, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), Count: granted, Quorum: r.quorum(), Section: sectionOfVote(preVote)})
+	r.emit(Event{Kind: EventVoteReceived, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), Count: granted, Quorum: r.quorum(), Configuration: r.jointConfiguration(), Section: sectionOfVote(preVote)})
 	r.decideElection()
 }
 

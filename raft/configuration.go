@@ -303,6 +303,16 @@ func (r *Node) updatePeers() {
 	}
 }
 
+// jointConfiguration is the configuration as text while it is joint, for
+// events whose Quorum (a majority of C_new) does not tell the whole rule
+// (thesis §4.3); "" otherwise.
+func (r *Node) jointConfiguration() string {
+	if !r.configuration.Joint() {
+		return ""
+	}
+	return r.configuration.String()
+}
+
 // isVoter reports whether id's vote counts in this node's configuration.
 func (r *Node) isVoter(id NodeID) bool { return r.configuration.IsVoter(id) }
 

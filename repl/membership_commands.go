@@ -264,7 +264,23 @@ func (r *renderer) membershipEvent(event raft.Event) (string, string, traceLevel
 		if event.Reason == raft.ReasonRemoved {
 			return fmt.Sprintf("%s steps down in term %d: the configuration at index %d, which leaves it out, is committed", node, event.Term, event.Index), event.Section, traceState, true
 		}
+	case raft.EventVoteReceived:
+		if event.Configuration != "" {
+			vote, answer := "vote", "refused"
+			if event.PreVote {
+				vote = "prevote"
+			}
+			if event.VotedFor != raft.None {
+				answer = "granted"
+			}
+			return fmt.Sprintf("%s hears %s %s by %v: %d granted; it needs majorities of both %s", node, vote, answer, event.Peer, event.Count,
+				strings.Replace(event.Configuration, " -> ", " and ", 1)), event.Section, traceRPC, true
+		}
 	case raft.EventRoleChanged:
+		if event.Reason == raft.ReasonElectionWon && event.Configuration != "" {
+			return fmt.Sprintf("%s %v -> %v, term %d: won the election with %d votes, majorities of both %s", node, event.PreviousRole, event.Role, event.Term,
+				event.Count, strings.Replace(event.Configuration, " -> ", " and ", 1)), "§4.3", traceState, true
+		}
 		if event.Reason == raft.ReasonTimeoutNow {
 			return fmt.Sprintf("%s %v -> %v, term %d: the leader sent TimeoutNow", node, event.PreviousRole, event.Role, event.Term), "§3.10", traceState, true
 		}
