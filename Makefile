@@ -1,5 +1,5 @@
 # The two commands README.md leads with.
-.PHONY: test repl bench fuzz web pi
+.PHONY: test repl bench bench-module fuzz web pi
 
 # FUZZTIME is how much `make fuzz` (part of `make test`) runs each fuzz
 # test: a count of inputs, not a duration. With a duration, Go 1.26's fuzz
@@ -18,8 +18,15 @@ test: web
 	GOOS=js GOARCH=wasm go vet ./wasm/ ./wasm/indexeddb/
 	go test ./...
 	go test -race -short ./...
+	$(MAKE) bench-module
 	$(MAKE) pi
 	$(MAKE) fuzz
+
+# bench/ is a Go module of its own (raftctl next to etcd's raft and
+# hashicorp/raft), outside ./...: build, vet and test it briefly so it
+# never rots.
+bench-module:
+	cd bench && go vet ./... && go test ./...
 
 # The binary for Raspberry Pis (docs/raspberry-pi.md): 64-bit Raspberry Pi
 # OS (Pi 3, 4, 5, Zero 2), 32-bit on ARMv7 (Pi 2, 3 and 4 on 32-bit OS),
@@ -47,9 +54,12 @@ fuzz:
 	go test ./cluster/ $(FUZZFLAGS) -fuzz '^FuzzControlRequest$$'
 	go test ./cluster/ -run XXX -fuzztime $(FUZZTIME_SLOW) -fuzzminimizetime 1s -fuzz '^FuzzControlResponse$$'
 
+# raftctl alone (the bare core and cluster.Local, memory and bbolt), then
+# the side-by-side run with etcd's raft and hashicorp/raft
+# (docs/performance.md).
 bench:
-	go test ./cluster/ ./cluster/compare/ ./store/ ./net/tcp/ -run XXX -bench . -benchtime 2s
 	go run ./cmd/raftctl bench
+	cd bench && go run .
 
 # The web page (wasm/build.sh: npm ci of the pinned xterm.js, the
 # WebAssembly program, wasm_exec.js from this Go), then ./raftctl with the

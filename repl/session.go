@@ -90,6 +90,8 @@ type Session struct {
 	completion     sync.Mutex
 	completionSize int
 	completionKeys []string
+	// completionKeySet holds the same keys as completionKeys.
+	completionKeySet map[string]struct{}
 
 	cluster     cluster.Cluster
 	unsubscribe func()
@@ -461,10 +463,14 @@ func (s *Session) nodeNames() string {
 func (s *Session) rememberKey(key string) {
 	s.completion.Lock()
 	defer s.completion.Unlock()
-	for _, known := range s.completionKeys {
-		if known == key {
-			return
-		}
+	// A set beside the list: a session that writes many distinct keys
+	// would otherwise scan the whole list on every put.
+	if _, known := s.completionKeySet[key]; known {
+		return
 	}
+	if s.completionKeySet == nil {
+		s.completionKeySet = map[string]struct{}{}
+	}
+	s.completionKeySet[key] = struct{}{}
 	s.completionKeys = append(s.completionKeys, key)
 }

@@ -1,4 +1,4 @@
-package compare
+package main
 
 import (
 	"fmt"
@@ -7,10 +7,13 @@ import (
 
 	etcd "go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/raftpb"
+
+	"raftctl/workload"
 )
 
 // etcdSystem is three etcd RawNodes on MemoryStorage, driven by one
-// deterministic loop that carries messages between them in memory.
+// deterministic loop that carries messages between them in memory: the
+// same loop as raftctl's core target.
 type etcdSystem struct {
 	nodes  []*etcdNode
 	leader *etcdNode
@@ -23,13 +26,22 @@ type etcdSystem struct {
 type etcdNode struct {
 	raw     *etcd.RawNode
 	storage *etcd.MemoryStorage
-	machine *stateMachine
+	machine *workload.StateMachine
 }
 
 // etcdElectionTicks bounds the ticks the election may take.
 const etcdElectionTicks = 1000
 
-func startEtcd() (system, error) {
+// etcdTarget is etcd's RawNode with at most window AppendEntries in flight
+// per follower (MaxInflightMsgs): 8 is raftctl's own window, 256 etcd's
+// server default.
+func etcdTarget(window int) workload.Target {
+	return workload.Target{Name: fmt.Sprintf("etcd-%d", window), Start: func(uint64, string) (workload.System, error) {
+		return startEtcd(window)
+	}}
+}
+
+func startEtcd(window int) (*etcdSystem, error) {
 	s := &etcdSystem{}
 	// Every node starts from the same snapshot at index 1, which holds
 	// the configuration: the three voters.
@@ -50,7 +62,7 @@ func startEtcd() (system, error) {
 			HeartbeatTick:   1,
 			Storage:         storage,
 			MaxSizePerMsg:   1 << 20,
-			MaxInflightMsgs: 256,
+			MaxInflightMsgs: window,
 			CheckQuorum:     true,
 			PreVote:         true,
 			Logger:          quiet,
@@ -58,7 +70,7 @@ func startEtcd() (system, error) {
 		if err != nil {
 			return nil, fmt.Errorf("etcd: %w", err)
 		}
-		s.nodes = append(s.nodes, &etcdNode{raw: raw, storage: storage, machine: newStateMachine()})
+		s.nodes = append(s.nodes, &etcdNode{raw: raw, storage: storage, machine: workload.NewStateMachine()})
 	}
 	for range etcdElectionTicks {
 		for _, node := range s.nodes {
@@ -125,7 +137,7 @@ func (s *etcdSystem) handleReady(node *etcdNode) error {
 	for _, entry := range ready.CommittedEntries {
 		// Empty entries are the ones a new leader appends.
 		if entry.GetType() == raftpb.EntryType_EntryNormal && len(entry.GetData()) > 0 {
-			node.machine.apply(entry.GetData())
+			node.machine.Apply(entry.GetData())
 		}
 	}
 	node.raw.Advance(ready)
@@ -142,12 +154,15 @@ func (s *etcdSystem) settle() error {
 	}
 }
 
-func (s *etcdSystem) commit(count, inFlight int) error {
+func (s *etcdSystem) Commit(count, inFlight int, stamps *workload.Stamps) error {
 	inFlight = max(inFlight, 1)
+	first := s.next
 	target := s.next + count
-	for s.leader.machine.applied < target {
-		for s.next < target && s.next-s.leader.machine.applied < inFlight {
-			if err := s.leader.raw.Propose(payload(s.next)); err != nil {
+	machine := s.leader.machine
+	for seen := machine.Applied(); seen < target; {
+		for s.next < target && s.next-seen < inFlight {
+			stamps.Issued(s.next - first)
+			if err := s.leader.raw.Propose(workload.Payload(s.next)); err != nil {
 				return fmt.Errorf("etcd: propose: %w", err)
 			}
 			s.next++
@@ -156,20 +171,18 @@ func (s *etcdSystem) commit(count, inFlight int) error {
 		if err != nil {
 			return err
 		}
+		for applied := machine.Applied(); seen < applied; seen++ {
+			stamps.Applied(seen - first)
+		}
 		if !moved {
-			return fmt.Errorf("etcd: stalled with %d of %d commands applied", s.leader.machine.applied, target)
+			return fmt.Errorf("etcd: stalled with %d of %d commands applied", seen, target)
 		}
 	}
 	return nil
 }
 
-func (s *etcdSystem) issued() int { return s.next }
-
-func (s *etcdSystem) applied() int { return s.leader.machine.count() }
-
-func (s *etcdSystem) get(key string) (string, bool, error) {
-	value, found := s.leader.machine.get(key)
-	return value, found, nil
+func (s *etcdSystem) Verify() error {
+	return workload.Verify(s.next, s.leader.machine.Applied(), s.leader.machine.Get)
 }
 
-func (s *etcdSystem) close() error { return nil }
+func (s *etcdSystem) Close() error { return nil }
