@@ -56,6 +56,11 @@ type Checker struct {
 	violations []Violation
 	reported   map[violationKey]bool
 	counts     [propertyCount]int
+
+	// bootstrap is the configuration before any configuration entry, when
+	// known (quorum.go).
+	bootstrap      raft.Configuration
+	bootstrapKnown bool
 }
 
 // nodeRecord is the checker's memory of one node.
@@ -73,6 +78,11 @@ type nodeRecord struct {
 	// map: it is read for every pair at every observation.
 	// Invariant: agreed[id] equals the record of id's agreed[this id].
 	agreed [256]raft.Index
+	// configuration finds the node's latest configuration entry, and
+	// commitChecked is the commit index Commit Quorum checked last, while
+	// the node leads (quorum.go).
+	configuration configurationTracker
+	commitChecked raft.Index
 }
 
 // New returns a checker that has seen nothing yet.
@@ -106,6 +116,7 @@ func (c *Checker) ObserveNode(v NodeView) []Violation {
 		c.checkLeaderAppendOnly(node, changed, v.SnapshotIndex, v.Log)
 	}
 	node.log.replaceFromAfter(v.ID, v.SnapshotIndex, changed, v.Log)
+	node.configuration.update(&node.log, changed)
 	node.role, node.term = v.Role, v.Term
 	node.committedThrough = min(node.committedThrough, changed-1)
 
@@ -114,6 +125,7 @@ func (c *Checker) ObserveNode(v NodeView) []Violation {
 	}
 	c.checkLogMatching(node, changed)
 	c.recordCommitted(node, v.CommitIndex)
+	c.checkCommitQuorum(node, ledThisTerm, v.CommitIndex)
 	if v.Role == raft.Leader {
 		// A leader already checked in this term only needs its changed
 		// suffix checked; entries committed since were checked against it

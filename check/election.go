@@ -26,6 +26,6 @@ func (c *Checker) checkElectionSafety(node *nodeRecord) {
 		Property: ElectionSafety,
 		Nodes:    []raft.NodeID{first, node.id},
 		Terms:    []raft.Term{node.term},
-		Evidence: fmt.Sprintf("%v and %v both leaders in term %d", first, node.id, node.term),
+		Evidence: fmt.Sprintf("%v and %v both leaders in term %d", first, node.id, node.term) + c.configurationNote(first, node.id),
 	})
 }

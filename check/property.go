@@ -26,8 +26,13 @@ const (
 	// > machine, no other server will ever apply a different log entry for
 	// > the same index.
 	StateMachineSafety
+	// CommitQuorum (thesis §4.1, §4.3) is not one of the five properties but
+	// the fact they rest on, with membership changes: an entry a leader
+	// commits is held by a majority of the leader's configuration, of both
+	// halves of a joint one. AllProperties leaves it out (quorum.go).
+	CommitQuorum
 
-	propertyCount = int(StateMachineSafety) + 1
+	propertyCount = int(CommitQuorum) + 1
 )
 
 var propertyDescriptions = [propertyCount]struct {
@@ -43,6 +48,8 @@ var propertyDescriptions = [propertyCount]struct {
 		"if a log entry is committed in a given term, then that entry will be present in the logs of the leaders for all higher-numbered terms"},
 	StateMachineSafety: {"State Machine Safety", "§3.6.3",
 		"if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index"},
+	CommitQuorum: {"Commit Quorum", "§4.1",
+		"an entry a leader commits is held by a majority of the leader's configuration (of both halves of a joint one, §4.3)"},
 }
 
 // AllProperties returns the five properties in the order of thesis

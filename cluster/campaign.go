@@ -14,7 +14,8 @@ import (
 
 // A randomized fault campaign: a cluster under a steady client load while
 // nodes crash and restart, the network partitions, cuts, loses, duplicates,
-// delays (one way too) and reorders messages. The checker watches every
+// delays (one way too) and reorders messages, and leadership moves and the
+// voters change (campaign_membership.go). The checker watches every
 // event; at the end the cluster is healed, every acknowledged write must be
 // in the log, and the client history must be linearizable (thesis §6.3):
 // reads through the log, ReadIndex and lease reads (thesis §6.4, §6.4.1),
@@ -208,9 +209,12 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			result.Faults++
 			nextFault = c.now + time.Duration(1+random.IntN(faultSpacing))*time.Millisecond
 		} else if c.now >= nextFault {
-			if reads {
+			switch {
+			case reads:
 				c.injectReadFault(random, options.Nodes)
-			} else {
+			case random.IntN(6) == 0:
+				c.injectMembershipFault(random, options.Nodes)
+			default:
 				c.injectFault(random, options.Nodes)
 			}
 			result.Faults++

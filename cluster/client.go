@@ -181,6 +181,13 @@ func (cl *clients) attempt(c *Local, call *Call) {
 	}
 	index, term, err := node.core.Propose(call.encoded)
 	if err != nil {
+		// A leader handing over its role refuses requests (thesis §3.10):
+		// ask again shortly, at whoever leads then.
+		if call.At != raft.None {
+			cl.finish(c, call, fmt.Errorf("%v: %w", node.id, err))
+			return
+		}
+		call.lastRejections = fmt.Sprintf(" (last tried %v: %v)", node.id, err)
 		cl.tryNext(c, call, raft.None)
 		return
 	}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 
 	"raftctl/check"
@@ -63,7 +64,8 @@ func (c *Local) maybeCompact(node *localNode) {
 		return
 	}
 	if node.applied >= node.core.SnapshotIndex()+raft.Index(threshold) {
-		if err := node.core.Compact(node.applied, node.kv.SnapshotData()); err != nil {
+		err := node.core.Compact(node.applied, node.kv.SnapshotData())
+		if err != nil && !errors.Is(err, raft.ErrJointConfiguration) { // joint: the next apply tries again
 			c.publish(Record{Kind: RecordFault, Node: node.id, Text: "snapshot failed", Err: err})
 		}
 	}

@@ -85,6 +85,9 @@ type localNode struct {
 	readsWaiting []raft.ReadState
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
+	// joining: the node was added to a running cluster and starts with no
+	// configuration (membership.go, thesis §4.4).
+	joining bool
 	// clockRate is how fast the node's clock runs against real time; 0
 	// means 1, a correct clock (clock_drift.go).
 	clockRate float64
@@ -119,7 +122,7 @@ func build(n int, seed uint64, settings Settings, storages []nodeStorage) (*Loca
 		ids:      ids,
 		settings: settings,
 		network:  sim.New(seed, ids),
-		checker:  check.New(check.WithCommandFormat(formatCommand)),
+		checker:  check.New(check.WithCommandFormat(formatCommand), check.WithBootstrapConfiguration(ids)),
 		random:   rand.New(rand.NewPCG(seed, 0x636c7573746572)),
 	}
 	c.clients.init()
@@ -173,7 +176,7 @@ func (c *Local) node(id raft.NodeID) (*localNode, error) {
 // learns the commit index (compaction.go).
 func (c *Local) start(node *localNode) error {
 	seed := c.seed ^ uint64(node.id)<<56 ^ node.restarts*0x9e3779b97f4a7c15
-	core, err := raft.NewNode(c.settings.config(node.id, c.ids, seed), node.storage)
+	core, err := raft.NewNode(c.coreConfig(node, seed), node.storage)
 	if err != nil {
 		return err
 	}
@@ -283,6 +286,9 @@ func (c *Local) CheckCounts() map[check.Property]int {
 func formatCommand(data []byte) string {
 	command, err := store.DecodeCommand(data)
 	if err != nil {
+		if configuration, err := raft.DecodeConfiguration(data); err == nil {
+			return "config " + configuration.String()
+		}
 		return fmt.Sprintf("%x", data)
 	}
 	switch command.Op {

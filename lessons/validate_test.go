@@ -26,6 +26,12 @@ func TestEmbeddedLessonsAreValid(t *testing.T) {
 		{"timing", "3.9"},
 		{"prevote", "9.6"},
 		{"check-quorum", "6.2"},
+		{"reads", "6.4"},
+		{"leader-transfer", "3.10"},
+		{"add-server", "4.1"},
+		{"remove-leader", "4.2.2"},
+		{"disruptive-servers", "4.2.3"},
+		{"joint-consensus", "4.3"},
 	}
 	if len(lessons) < len(want) {
 		t.Fatalf("%d lessons, want at least %d", len(lessons), len(want))

@@ -6,6 +6,7 @@ package raft
 // startElection is what happens when the election timer fires.
 func (r *Node) startElection() {
 	r.emit(Event{Kind: EventElectionTimeout, Count: r.electionElapsed, Section: "§3.4"})
+	r.transferElection = false
 	if r.config.PreVote {
 		r.becomePreCandidate()
 	} else {
@@ -50,9 +51,9 @@ func (r *Node) becomeCandidate(reason Reason) {
 }
 
 func (r *Node) broadcastVoteRequest(kind MessageType, term Term) {
-	for _, peer := range r.peers {
+	for _, peer := range r.configuration.Members() {
 		if peer != r.id {
-			r.send(Message{Type: kind, To: peer, Term: term, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()})
+			r.send(Message{Type: kind, To: peer, Term: term, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm(), MayDisrupt: r.transferElection && kind == MsgRequestVote})
 		}
 	}
 }
@@ -65,9 +66,9 @@ func (r *Node) retryVoteRequests() {
 	if r.role == PreCandidate {
 		kind, term = MsgPreVote, r.term+1
 	}
-	for _, peer := range r.peers {
+	for _, peer := range r.configuration.Members() {
 		if _, answered := r.votes[peer]; !answered && peer != r.id {
-			r.send(Message{Type: kind, To: peer, Term: term, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()})
+			r.send(Message{Type: kind, To: peer, Term: term, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm(), MayDisrupt: r.transferElection && kind == MsgRequestVote})
 		}
 	}
 }
@@ -90,7 +91,7 @@ func (r *Node) stepCandidate(m Message) {
 	}
 	r.votes[m.From] = m.VoteGranted
 	granted, _ := r.voteCounts()
-	r.emit(Event{Kind: EventVoteReceived, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), Count: granted, Quorum: r.quorum(), Section: sectionOfVote(preVote)})
+	r.emit(Event{Kind: EventVoteReceived, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), Count: granted, Quorum: r.quorum(), Configuration: r.jointConfiguration(), Section: sectionOfVote(preVote)})
 	r.decideElection()
 }
 
@@ -116,13 +117,21 @@ func (r *Node) electionTerm() Term {
 // has refused. It never raised its term, so nothing else changes, and its
 // election timer runs on as before.
 func (r *Node) decideElection() bool {
-	granted, refused := r.voteCounts()
+	granted, _ := r.voteCounts()
+	// Votes count per configuration, of both halves when joint (thesis
+	// §4.3); a candidate outside its configuration does not count its own
+	// (thesis §4.2.2).
+	won := r.configuration.HasQuorum(func(id NodeID) bool { return r.votes[id] })
+	lost := !r.configuration.HasQuorum(func(id NodeID) bool {
+		vote, answered := r.votes[id]
+		return vote || !answered
+	})
 	switch {
-	case granted >= r.quorum() && r.role == PreCandidate:
+	case won && r.role == PreCandidate:
 		r.becomeCandidate(ReasonPreVoteWon)
-	case granted >= r.quorum():
+	case won:
 		r.becomeLeader(granted)
-	case refused >= r.quorum() && r.role == PreCandidate:
+	case lost && r.role == PreCandidate:
 		r.becomeFollower(r.term, None, ReasonPreVoteLost)
 	default:
 		return false

@@ -12,6 +12,10 @@ type Config struct {
 	// ID is this node; Peers is every member of the cluster, ID included.
 	ID    NodeID
 	Peers []NodeID
+	// Joining: the node is new and starts with no configuration: it does
+	// not campaign until a configuration entry that names it reaches its
+	// log (thesis §4.4). Peers is then ignored.
+	Joining bool
 	// Seed drives every random choice of this node (its election timeouts).
 	Seed uint64
 
@@ -67,10 +71,15 @@ type Bugs struct {
 	// the old leader's heartbeat, then grant the real vote, so a new
 	// leader is elected while the old one still trusts its lease.
 	LeaseWithoutStickiness bool
+	// UnsafeMembership lets Reconfigure switch straight to the new voters
+	// without joint consensus, and lets a change start before the previous
+	// one commits (breaks thesis §4.1, §4.3): thesis Fig. 4.2's two
+	// disjoint majorities.
+	UnsafeMembership bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -83,6 +92,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.ForgetVote = on
 	case "lease-without-stickiness":
 		b.LeaseWithoutStickiness = on
+	case "unsafe-membership":
+		b.UnsafeMembership = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -103,6 +114,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.LeaseWithoutStickiness {
 		names = append(names, "lease-without-stickiness")
+	}
+	if b.UnsafeMembership {
+		names = append(names, "unsafe-membership")
 	}
 	return names
 }
@@ -128,10 +142,14 @@ func DefaultConfig(id NodeID, peers []NodeID, seed uint64) Config {
 
 // Validate reports the first thing wrong with c.
 func (c Config) Validate() error {
-	if len(c.Peers) == 0 {
+	switch {
+	case c.Joining:
+		if c.ID == None {
+			return fmt.Errorf("a joining node needs an id")
+		}
+	case len(c.Peers) == 0:
 		return ErrEmptyCluster
-	}
-	if c.ID == None || !slices.Contains(c.Peers, c.ID) {
+	case c.ID == None || !slices.Contains(c.Peers, c.ID):
 		return fmt.Errorf("node %v is not one of the peers %v", c.ID, c.Peers)
 	}
 	if c.ElectionTicksMin < 1 || c.ElectionTicksMax < c.ElectionTicksMin {
@@ -152,7 +170,7 @@ func (c Config) Validate() error {
 // can flip a rule without restarting the cluster. ID, Peers and Seed stay.
 // New timings apply from the next timer reset.
 func (r *Node) UpdateConfig(config Config) error {
-	config.ID, config.Peers, config.Seed = r.config.ID, r.config.Peers, r.config.Seed
+	config.ID, config.Peers, config.Seed, config.Joining = r.config.ID, r.config.Peers, r.config.Seed, r.config.Joining
 	if err := config.Validate(); err != nil {
 		return err
 	}

@@ -194,4 +194,7 @@ type Event struct {
 	OtherTerm  Term
 	Count      int
 	Quorum     int
+	// Configuration, in membership events, is the configuration as text
+	// (configuration.go).
+	Configuration string
 }

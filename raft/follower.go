@@ -34,6 +34,10 @@ func (r *Node) tickElection() {
 	r.electionElapsed++
 	r.ticksSinceLeader++
 	if r.electionElapsed >= r.randomizedElectionTimeout {
+		if !r.mayCampaign() {
+			r.resetElectionTimer() // a joining or removed server waits (membership.go)
+			return
+		}
 		r.startElection()
 		return
 	}
@@ -86,6 +90,7 @@ func (r *Node) handleAppendEntries(m Message) {
 	}
 
 	lastNew := r.appendFromLeader(m.PrevLogIndex, m.Entries)
+	r.maybeRefreshConfiguration(m.Entries)
 	r.emit(Event{Kind: EventAppendAccepted, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, Count: len(m.Entries), OtherIndex: r.log.lastIndex(), Section: "§3.5"})
 	// > If leaderCommit > commitIndex, set commitIndex = min(leaderCommit,
 	// > index of last new entry) (thesis Fig. 3.1)

@@ -13,8 +13,11 @@ func (r *Node) becomeLeader(votes int) {
 	r.heartbeatElapsed = 0
 	r.electionElapsed = 0
 	r.leaderTicks, r.readRound, r.reads = 0, 0, nil
+	r.transfer, r.catchUp = transferState{}, catchUpState{}
+	// A server caught up by an earlier leadership of ours is not a peer now.
+	r.peers = r.configuration.Members()
 	r.startRound()
-	r.progress = make(map[NodeID]*Progress, len(r.peers)-1)
+	r.progress = make(map[NodeID]*Progress, len(r.peers))
 	for _, peer := range r.peers {
 		if peer != r.id {
 			// > When a leader first comes to power, it initializes all
@@ -23,7 +26,7 @@ func (r *Node) becomeLeader(votes int) {
 			r.progress[peer] = &Progress{NextIndex: r.log.lastIndex() + 1, RecentActive: true}
 		}
 	}
-	r.emit(Event{Kind: EventRoleChanged, PreviousRole: previous, Role: Leader, Reason: ReasonElectionWon, Count: votes, Quorum: r.quorum(), Section: "§3.4"})
+	r.emit(Event{Kind: EventRoleChanged, PreviousRole: previous, Role: Leader, Reason: ReasonElectionWon, Count: votes, Quorum: r.quorum(), Configuration: r.jointConfiguration(), Section: "§3.4"})
 	if r.config.LeaderNoop {
 		// > Upon becoming leader, append no-op entry to log (thesis §6.4,
 		// > Fig. 6.1)
@@ -51,6 +54,11 @@ func (r *Node) tickLeader() {
 	r.leaderTicks++
 	r.heartbeatElapsed++
 	r.electionElapsed++
+	r.tickTransfer()
+	r.tickCatchUp()
+	if r.role != Leader {
+		return
+	}
 	if r.config.CheckQuorum && r.electionElapsed >= r.config.ElectionTicksMin {
 		r.electionElapsed = 0
 		if !r.quorumActive() {
@@ -74,13 +82,9 @@ func (r *Node) tickLeader() {
 // quorumActive reports whether a majority (the leader included) answered
 // since the last check.
 func (r *Node) quorumActive() bool {
-	active := 1
-	for _, progress := range r.progress {
-		if progress.RecentActive {
-			active++
-		}
-	}
-	return active >= r.quorum()
+	return r.configuration.HasQuorum(func(id NodeID) bool {
+		return id == r.id || r.progress[id].RecentActive
+	})
 }
 
 // maybeCommit advances the commit index to the highest index stored on a
@@ -110,4 +114,5 @@ func (r *Node) maybeCommit() {
 			r.sendAppend(peer, true)
 		}
 	}
+	r.afterCommit()
 }

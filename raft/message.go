@@ -115,6 +115,10 @@ type Message struct {
 	// §6.4).
 	ReadRound uint64
 
+	// MayDisrupt, in a RequestVote, says the candidate campaigns because
+	// the leader asked it to (TimeoutNow, thesis §3.10), so voters must not
+	// ignore it for having heard that leader recently (thesis §4.2.3).
+	MayDisrupt bool
 	// Snapshot is what InstallSnapshot carries (thesis Fig. 5.3): the
 	// leader's last included index and term, its configuration and the
 	// state machine's data, in one chunk (snapshot.go). Its response

@@ -14,7 +14,25 @@ import (
 type Node struct {
 	config Config
 	id     NodeID
-	peers  []NodeID
+	// peers are the servers this node talks to: the voters of its
+	// configuration, and on a leader the server it catches up
+	// (configuration.go).
+	peers []NodeID
+
+	// Membership (configuration.go, membership.go): the latest
+	// configuration in the log (or bootstrap before any), and the index and
+	// term of the entry that holds it (0 for bootstrap).
+	bootstrap          Configuration
+	configuration      Configuration
+	configurationIndex Index
+	configurationTerm  Term
+	// Leaders: the server being caught up (thesis §4.2.1) and the
+	// leadership transfer in progress (thesis §3.10).
+	catchUp  catchUpState
+	transfer transferState
+	// transferElection: this candidacy was started by TimeoutNow, so its
+	// RequestVotes may disrupt a current leader (thesis §4.2.3).
+	transferElection bool
 
 	role Role
 	// Persistent state (thesis Fig. 3.1), saved through Ready.
@@ -92,16 +110,18 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 			return nil, fmt.Errorf("storage of %v: entry %d has index %d, want %d", config.ID, i, entry.Index, want)
 		}
 	}
-	peers := slices.Clone(config.Peers)
-	slices.Sort(peers)
+	bootstrap := NewConfiguration(config.Peers...)
+	if config.Joining {
+		bootstrap = Configuration{}
+	}
 	r := &Node{
-		config:   config,
-		id:       config.ID,
-		peers:    peers,
-		term:     state.CurrentTerm,
-		votedFor: state.VotedFor,
-		log:      raftLog{entries: slices.Clone(entries), snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
-		random:   rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
+		config:    config,
+		id:        config.ID,
+		bootstrap: bootstrap,
+		term:      state.CurrentTerm,
+		votedFor:  state.VotedFor,
+		log:       raftLog{entries: slices.Clone(entries), snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
+		random:    rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
 		// Term 0: the node has never been in any election, so it heard no
 		// leader before.
 		restarted: state.CurrentTerm > 0,
@@ -111,6 +131,8 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		lastApplied:  snapshot.LastIncludedIndex,
 		handedCommit: snapshot.LastIncludedIndex,
 	}
+	r.refreshConfiguration()
+	r.events = nil // the configuration read back from storage is no news
 	r.becomeFollower(r.term, None, ReasonRestarted)
 	return r, nil
 }
@@ -141,6 +163,10 @@ func (r *Node) Campaign() {
 		r.emit(Event{Kind: EventVoteRefused, Peer: r.id, Reason: ReasonLeaderRecentlyHeard, VotedFor: r.leader, Section: "§4.2.3"})
 		return
 	}
+	if !r.mayCampaign() {
+		r.emit(Event{Kind: EventVoteRefused, Peer: r.id, Reason: ReasonNotVoter, Section: "§4.2.1"})
+		return
+	}
 	r.startElection()
 }
 
@@ -152,6 +178,11 @@ func (r *Node) Propose(command []byte) (Index, Term, error) {
 	if r.role != Leader {
 		return 0, 0, ErrNotLeader
 	}
+	if r.transfer.target != None {
+		// > The prior leader stops accepting new client requests.
+		// > (thesis §3.10)
+		return 0, 0, &TransferError{Target: r.transfer.target}
+	}
 	index := r.appendEntry(EntryCommand, command)
 	r.broadcastAppend()
 	return index, r.term, nil
@@ -159,8 +190,11 @@ func (r *Node) Propose(command []byte) (Index, Term, error) {
 
 // Step handles one message from another node.
 func (r *Node) Step(m Message) {
-	if m.To != r.id || m.From == r.id || !slices.Contains(r.peers, m.From) {
-		return // not for us, or from outside the cluster: ignore
+	// > servers process incoming RPC requests without consulting their
+	// > current configurations (thesis §4.1): a new server must accept
+	// > the leader that is adding it.
+	if m.To != r.id || m.From == r.id || m.From == None {
+		return // not for us: ignore
 	}
 	if !r.stepTerm(m) {
 		return
@@ -173,13 +207,15 @@ func (r *Node) Step(m Message) {
 	case MsgPreVoteResp, MsgRequestVoteResp:
 		r.stepCandidate(m)
 	case MsgAppendEntriesResp:
-		if r.role == Leader {
+		if r.role == Leader && r.progress[m.From] != nil {
 			r.handleAppendEntriesResponse(m)
 		}
+	case MsgTimeoutNow:
+		r.handleTimeoutNow(m)
 	case MsgInstallSnapshot:
 		r.handleInstallSnapshot(m)
 	case MsgInstallSnapshotResp:
-		if r.role == Leader {
+		if r.role == Leader && r.progress[m.From] != nil {
 			r.handleInstallSnapshotResponse(m)
 		}
 	}
@@ -200,10 +236,11 @@ func (r *Node) stepTerm(m Message) bool {
 		if m.Type == MsgPreVote || (m.Type == MsgPreVoteResp && m.VoteGranted) {
 			return true
 		}
-		if m.Type == MsgRequestVote && r.config.Stickiness && r.leaderRecentlyHeard() {
+		if m.Type == MsgRequestVote && r.config.Stickiness && r.leaderRecentlyHeard() && !m.MayDisrupt {
 			// > if a server receives a RequestVote request within the minimum
 			// > election timeout of hearing from a current leader, it does not
 			// > update its term or grant its vote. (thesis §4.2.3)
+			// A RequestVote of a leadership transfer says it may disrupt.
 			r.emit(Event{Kind: EventVoteRefused, Peer: m.From, Reason: ReasonLeaderRecentlyHeard, VotedFor: r.leader, Section: "§4.2.3"})
 			return false
 		}

@@ -2,7 +2,6 @@ package raft
 
 import (
 	"errors"
-	"slices"
 )
 
 // Read-only queries without writing to the log (thesis §6.4). A read
@@ -63,6 +62,11 @@ func (r *Node) ReadIndex(request uint64, lease bool) error {
 	if r.role != Leader {
 		return ErrNotLeader
 	}
+	if r.transfer.target != None {
+		// No reads either: the lease ends when a transfer starts (thesis
+		// §6.4.1), and the target may win before a read round returns.
+		return &TransferError{Target: r.transfer.target}
+	}
 	index := Index(0)
 	if term, _ := r.log.term(r.commitIndex); term == r.term {
 		index = r.commitIndex
@@ -116,19 +120,21 @@ func (r *Node) startRound() {
 // majorityRound is the latest round a majority (the leader included) has
 // answered.
 func (r *Node) majorityRound() uint64 {
-	rounds := []uint64{r.readRound}
-	for _, progress := range r.progress {
-		rounds = append(rounds, progress.ReadRound)
-	}
-	slices.Sort(rounds)
-	slices.Reverse(rounds)
-	return rounds[r.quorum()-1]
+	return QuorumIndex(r.configuration, func(id NodeID) uint64 {
+		if id == r.id {
+			return r.readRound
+		}
+		return r.progress[id].ReadRound
+	})
 }
 
 // leaseUntil is the leader tick when its lease ends: the send time of the
 // latest round a majority answered, plus the lease length.
 func (r *Node) leaseUntil() int {
 	round := r.majorityRound()
+	if r.transfer.target != None {
+		return 0 // the lease ends when a transfer starts (thesis §6.4.1)
+	}
 	if round == 0 || r.readRound-round >= roundsKept {
 		return 0
 	}

@@ -5,6 +5,9 @@ package raft
 
 // broadcastAppend sends whatever each follower is missing.
 func (r *Node) broadcastAppend() {
+	if r.role != Leader {
+		return // stepped down on the way (membership.go, afterCommit)
+	}
 	for _, peer := range r.peers {
 		if peer != r.id {
 			r.sendAppend(peer, false)
@@ -42,6 +45,9 @@ func (r *Node) broadcastHeartbeat() {
 // always sends something.
 func (r *Node) sendAppend(peer NodeID, heartbeat bool) {
 	progress := r.progress[peer]
+	if progress == nil {
+		return // removed from the configuration, or no longer leader
+	}
 	if r.needsSnapshot(progress, heartbeat) {
 		r.sendSnapshot(peer, heartbeat)
 		return
@@ -99,6 +105,7 @@ func (r *Node) handleAppendEntriesResponse(m Message) {
 		}
 		if advanced {
 			r.maybeCommit()
+			r.maybeSendTimeoutNow()
 		}
 		r.sendAppend(m.From, false)
 		return

@@ -31,13 +31,12 @@ type Snapshot struct {
 	// entry needs them (thesis §5.1).
 	LastIncludedIndex Index
 	LastIncludedTerm  Term
-	// Configuration is the latest cluster configuration as of
-	// LastIncludedIndex (thesis §5.1, "the latest configuration as of the
-	// last included index"), which the entries it replaces may have held.
-	// Today the configuration is fixed and this is the peer list, sorted;
-	// when configurations travel in the log (thesis ch. 4), the latest one
-	// at or before LastIncludedIndex goes here, so a node restarting from
-	// the snapshot knows its cluster.
+	// Configuration is the voters of the latest cluster configuration as
+	// of LastIncludedIndex (thesis §5.1, "the latest configuration as of
+	// the last included index"), which the entries it replaces may have
+	// held, sorted; a node restarting from the snapshot, or installing it,
+	// uses it until a configuration entry follows (configuration.go).
+	// Compact refuses an index whose configuration is joint.
 	Configuration []NodeID
 	// Data is the host's state machine, serialized by the host; the core
 	// never reads it.
@@ -78,9 +77,13 @@ func (r *Node) Compact(index Index, data []byte) error {
 	if index > r.lastApplied {
 		return fmt.Errorf("%w: %v has applied up to index %d, cannot snapshot index %d (thesis §5.1: only committed, applied entries)", ErrNotApplied, r.id, r.lastApplied, index)
 	}
+	configuration := r.configurationAt(index)
+	if configuration.Joint() {
+		return ErrJointConfiguration
+	}
 	term, _ := r.log.term(index)
 	discarded := int(index - r.log.snapshotIndex)
-	r.snapshot = Snapshot{LastIncludedIndex: index, LastIncludedTerm: term, Configuration: slices.Clone(r.peers), Data: slices.Clone(data)}
+	r.snapshot = Snapshot{LastIncludedIndex: index, LastIncludedTerm: term, Configuration: slices.Clone(configuration.Voters), Data: slices.Clone(data)}
 	r.log.compactTo(index, term)
 	r.snapshotToSave = true
 	r.emit(Event{Kind: EventSnapshotTaken, Index: index, LogTerm: term, Count: discarded, OtherIndex: r.log.lastIndex(), Section: "§5.1"})
@@ -197,6 +200,7 @@ func (r *Node) handleInstallSnapshot(m Message) {
 	r.snapshot = snapshot
 	r.snapshotToSave, r.snapshotToRestore = true, true
 	r.commitIndex, r.handedCommit = index, index
+	r.refreshConfiguration() // the snapshot's, or a kept entry's (thesis §4.1)
 	r.emit(Event{Kind: EventSnapshotInstalled, Peer: m.From, Index: index, LogTerm: term, Count: kept, OtherIndex: r.log.lastIndex(), Reason: reason, Section: "Fig. 5.3"})
 	// The commit index stops at the snapshot: the entries kept after it
 	// are not known to match the leader's yet (only AppendEntries checks

@@ -23,24 +23,30 @@ type Status struct {
 	ElectionTimeout int
 	// Progress is the leader's view of each follower (nil on other roles).
 	Progress map[NodeID]Progress
+	// Configuration is the latest in the node's log (thesis §4.1), held by
+	// the entry at ConfigurationIndex (0: the bootstrap configuration).
+	Configuration      Configuration
+	ConfigurationIndex Index
 }
 
 // Status returns the node's current state.
 func (r *Node) Status() Status {
 	status := Status{
-		ID:              r.id,
-		Role:            r.role,
-		Term:            r.term,
-		VotedFor:        r.votedFor,
-		Leader:          r.leader,
-		CommitIndex:     r.commitIndex,
-		LastApplied:     r.lastApplied,
-		LastIndex:       r.log.lastIndex(),
-		LastTerm:        r.log.lastTerm(),
-		SnapshotIndex:   r.log.snapshotIndex,
-		SnapshotTerm:    r.log.snapshotTerm,
-		ElectionElapsed: r.electionElapsed,
-		ElectionTimeout: r.randomizedElectionTimeout,
+		ID:                 r.id,
+		Role:               r.role,
+		Term:               r.term,
+		VotedFor:           r.votedFor,
+		Leader:             r.leader,
+		CommitIndex:        r.commitIndex,
+		LastApplied:        r.lastApplied,
+		LastIndex:          r.log.lastIndex(),
+		LastTerm:           r.log.lastTerm(),
+		SnapshotIndex:      r.log.snapshotIndex,
+		SnapshotTerm:       r.log.snapshotTerm,
+		ElectionElapsed:    r.electionElapsed,
+		ElectionTimeout:    r.randomizedElectionTimeout,
+		Configuration:      r.configuration,
+		ConfigurationIndex: r.configurationIndex,
 	}
 	if r.role == Leader {
 		status.Progress = make(map[NodeID]Progress, len(r.progress))

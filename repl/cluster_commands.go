@@ -178,6 +178,7 @@ func runStatus(s *Session, arguments []string) error {
 	if only != raft.None {
 		s.printDetail(statuses[only-1])
 	}
+	s.printMembership()
 	return nil
 }
 
@@ -350,6 +351,9 @@ func logCell(entries []raft.Entry, index int, status cluster.NodeStatus, diverge
 func describeEntry(entry raft.Entry) string {
 	if entry.Kind == raft.EntryNoop {
 		return "no-op"
+	}
+	if entry.Kind == raft.EntryConfiguration {
+		return describeConfigurationEntry(entry)
 	}
 	command, err := store.DecodeCommand(entry.Command)
 	if err != nil {

@@ -67,7 +67,7 @@ const (
 	groupAssertions  = "Assertions for scripts"
 )
 
-var groups = []string{groupCluster, groupFaults, groupClients, groupObservation, groupAssertions}
+var groups = []string{groupCluster, groupFaults, groupMembership, groupClients, groupObservation, groupAssertions}
 
 // commands is the table; it is built in init because run functions read it
 // (help, suggestions).
@@ -75,7 +75,7 @@ var commands []Command
 
 func init() {
 	commands = slices.Concat(clusterCommands(), timeCommands(), faultCommands(), networkCommands(),
-		clientCommands(), observationCommands(), whyCommands(), recordCommands(), lessonCommands(), assertionCommands(),
+		membershipCommands(), clientCommands(), observationCommands(), whyCommands(), recordCommands(), lessonCommands(), assertionCommands(),
 		compactionCommands(), clockCommands())
 }
 

@@ -20,7 +20,7 @@ type condition struct {
 	session func(s *Session) (bool, string, error)
 }
 
-var conditionNames = []string{"leader", "role", "term", "committed", "up", "down", "value", "error", "safe", "linearizable"}
+var conditionNames = []string{"leader", "role", "term", "committed", "up", "down", "voter", "value", "error", "safe", "linearizable"}
 
 var roleNames = []string{"follower", "precandidate", "candidate", "leader"}
 
@@ -134,6 +134,8 @@ func (s *Session) parseCondition(words []string, forWait bool) (condition, error
 			state := map[bool]string{true: "up", false: "down"}[status.Up]
 			return state == words[0], fmt.Sprintf("%v %s", id, state)
 		}), nil
+	case "voter":
+		return s.parseVoterCondition(words)
 	case "value", "error", "safe", "linearizable":
 		if forWait {
 			return condition{}, invalid("wait cannot watch %q: wait for leader, role, term, committed, up or down, then expect %s", words[0], words[0])

@@ -106,6 +106,9 @@ func messageLevel(message raft.Message) traceLevel {
 
 // event renders one decision of a core.
 func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
+	if text, section, level, ok := r.membershipEvent(event); ok {
+		return text, section, level
+	}
 	node := nodeText(event.Node)
 	vote := "vote"
 	if event.PreVote {

@@ -61,7 +61,9 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 	kv.appliedIndex = entry.Index
 	kv.expireSessions(entry.Index)
 	switch entry.Kind {
-	case raft.EntryNoop:
+	case raft.EntryNoop, raft.EntryConfiguration:
+		// A configuration entry changes the cluster, not the data (thesis
+		// §4.1): the core acts on it when it is appended.
 		return Result{Index: entry.Index}, nil
 	case raft.EntryCommand:
 		command, err := DecodeCommand(entry.Command)

@@ -62,11 +62,18 @@ Faults (--faults, comma-separated):
   snapshot   in a third of the seeds, nodes compact their logs (thesis
              ch. 5), by hand and past a small threshold, so nodes that fall
              behind catch up by InstallSnapshot (Fig. 5.3)
+  transfer, membership, reconfigure
+             in another third of the seeds: hand leadership to another
+             voter (TimeoutNow, §3.10); add a node that is not a voter or
+             remove a voter, the leader included, one server at a time
+             (§4.1, §4.2.1, §4.2.2); change the voters to a random set
+             through joint consensus (§4.3)
 
 Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
 (§3.6.1), forget-vote (§3.8), lease-without-stickiness (leases trusted with
-PreVote alone, §6.4.1), and lazy-sync (set sync lazy: a kill loses the last
-second of writes). With any of them on, the default 1000 seeds find a
+PreVote alone, §6.4.1), unsafe-membership (voters switched at once,
+without joint consensus: thesis Fig. 4.2), and lazy-sync (set sync lazy: a
+kill loses the last second of writes). With any of them on, the default 1000 seeds find a
 failure on 3 nodes and on 5.
 
 Half the seeds run the bare algorithm of chapter 3 (no PreVote, CheckQuorum,

@@ -15,8 +15,8 @@
 //	Version       1 byte   = 1; anything else is ErrVersion
 //	Type          1 byte   raft.MsgRequestVote (1) .. raft.MsgTimeoutNow (9)
 //	Flags         1 byte   bit 0 VoteGranted, bit 1 Success, bit 2 HintGiven,
-//	                       bit 3 a Snapshot follows the entries (snapshot.go);
-//	                       bits 4-7 must be zero
+//	                       bit 3 a Snapshot follows the entries (snapshot.go),
+//	                       bit 4 MayDisrupt; bits 5-7 must be zero
 //	From, To      uvarint  each must fit raft.NodeID (<= 255)
 //	Term, LastLogIndex, LastLogTerm, PrevLogIndex, PrevLogTerm,
 //	LeaderCommit, MatchIndex, ConflictTerm, ConflictIndex, LogLength,
@@ -25,7 +25,8 @@
 //	Entry count   uvarint  <= Limits.MaxEntries
 //	then per entry:
 //	  Index, Term uvarint
-//	  Kind        1 byte   raft.EntryCommand (0) or raft.EntryNoop (1)
+//	  Kind        1 byte   raft.EntryCommand (0), raft.EntryNoop (1) or
+//	                       raft.EntryConfiguration (10)
 //	  Length      uvarint  <= Limits.MaxCommandBytes
 //	  Command     Length bytes
 //

@@ -52,6 +52,7 @@ func randomMessage(rng *rand.Rand) raft.Message {
 		LeaderCommit:  raft.Index(randomValue(rng)),
 		VoteGranted:   rng.IntN(2) == 0,
 		Success:       rng.IntN(2) == 0,
+		MayDisrupt:    rng.IntN(2) == 0,
 		MatchIndex:    raft.Index(randomValue(rng)),
 		ConflictTerm:  raft.Term(randomValue(rng)),
 		ConflictIndex: raft.Index(randomValue(rng)),
@@ -79,7 +80,7 @@ func randomMessage(rng *rand.Rand) raft.Message {
 		m.Entries[i] = raft.Entry{
 			Index:   raft.Index(randomValue(rng)),
 			Term:    raft.Term(randomValue(rng)),
-			Kind:    raft.EntryKind(rng.IntN(2)),
+			Kind:    []raft.EntryKind{raft.EntryCommand, raft.EntryNoop, raft.EntryConfiguration}[rng.IntN(3)],
 			Command: randomCommand(rng),
 		}
 	}

@@ -18,8 +18,10 @@ const (
 	flagVoteGranted = 1 << iota
 	flagSuccess
 	flagHintGiven
+	// flagSnapshot is bit 3 (snapshot.go).
+	flagMayDisrupt = 1 << 4
 
-	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven | flagSnapshot
+	knownFlags = flagVoteGranted | flagSuccess | flagHintGiven | flagSnapshot | flagMayDisrupt
 )
 
 // minEntryBytes is the smallest encoded entry: Index, Term, Kind and a zero
@@ -52,6 +54,9 @@ func AppendMessage(buffer []byte, m raft.Message) []byte {
 	}
 	if m.HintGiven {
 		flags |= flagHintGiven
+	}
+	if m.MayDisrupt {
+		flags |= flagMayDisrupt
 	}
 	if m.Snapshot != nil {
 		flags |= flagSnapshot
@@ -137,6 +142,7 @@ func DecodeMessageWithLimits(data []byte, limits Limits) (raft.Message, error) {
 	m.VoteGranted = flags&flagVoteGranted != 0
 	m.Success = flags&flagSuccess != 0
 	m.HintGiven = flags&flagHintGiven != 0
+	m.MayDisrupt = flags&flagMayDisrupt != 0
 
 	m.From = d.nodeID("From")
 	m.To = d.nodeID("To")
@@ -172,7 +178,7 @@ func knownMessageType(t raft.MessageType) bool {
 
 // knownEntryKind reports whether kind is one of the raft.Entry constants.
 func knownEntryKind(kind raft.EntryKind) bool {
-	return kind == raft.EntryCommand || kind == raft.EntryNoop
+	return kind == raft.EntryCommand || kind == raft.EntryNoop || kind == raft.EntryConfiguration
 }
 
 // decoder reads fields from data in order. The first error sticks: later
@@ -283,8 +289,8 @@ func (d *decoder) entries(limits Limits) []raft.Entry {
 		entry.Term = raft.Term(d.uvarint("Term"))
 		entry.Kind = raft.EntryKind(d.byte("Kind"))
 		if d.err == nil && !knownEntryKind(entry.Kind) {
-			d.fail(ErrMalformed, "unknown entry kind %d (known: %d command, %d no-op)",
-				uint8(entry.Kind), uint8(raft.EntryCommand), uint8(raft.EntryNoop))
+			d.fail(ErrMalformed, "unknown entry kind %d (known: %d command, %d no-op, %d configuration)",
+				uint8(entry.Kind), uint8(raft.EntryCommand), uint8(raft.EntryNoop), uint8(raft.EntryConfiguration))
 		}
 		entry.Command = d.command(limits)
 		commandBytes += len(entry.Command)

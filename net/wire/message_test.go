@@ -137,7 +137,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"version 2", encodeFields(2, 5, 0, zeroFields(0)), ErrVersion, "Version"},
 		{"message type 0", encodeFields(1, 0, 0, zeroFields(0)), ErrMalformed, "Type"},
 		{"message type 10", encodeFields(1, 10, 0, zeroFields(0)), ErrMalformed, "Type"},
-		{"reserved flag bit", encodeFields(1, 5, 0x10, zeroFields(0)), ErrMalformed, "Flags"},
+		{"reserved flag bit", encodeFields(1, 5, 0x20, zeroFields(0)), ErrMalformed, "Flags"},
 		{"From does not fit NodeID", encodeFields(1, 5, 0, []uint64{256}), ErrMalformed, "From"},
 		{"To with a redundant varint byte", append(encodeFields(1, 5, 0, []uint64{1}), 0x82, 0x00), ErrMalformed, "To"},
 		{"Term overflows 64 bits", append(encodeFields(1, 5, 0, []uint64{1, 2}), overflow...), ErrMalformed, "Term"},

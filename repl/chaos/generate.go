@@ -51,7 +51,9 @@ type generator struct {
 	options Options
 	seed    uint64
 	random  *rand.Rand
-	run     *execution
+	// membershipRandom draws the membership faults and their arguments.
+	membershipRandom *rand.Rand
+	run              *execution
 	// storm: faults every few milliseconds (half the seeds), which opens
 	// the narrow windows where bugs hide, as in cluster.RunCampaign.
 	storm      bool
@@ -94,8 +96,10 @@ func newGenerator(options Options, seed uint64, run *execution) *generator {
 		options: options,
 		seed:    seed,
 		random:  rand.New(rand.NewPCG(seed, 0x6368616f73)), // "chaos"
-		run:     run,
-		result:  Result{Seed: seed},
+		// "members": the stream of membership faults (membership.go).
+		membershipRandom: rand.New(rand.NewPCG(seed, 0x6d656d62657273)),
+		run:              run,
+		result:           Result{Seed: seed},
 	}
 }
 
@@ -171,6 +175,9 @@ func (g *generator) onOff() string {
 func (g *generator) step() bool {
 	if raced, ok := g.race(); raced {
 		return ok
+	}
+	if step := g.someMembershipFault(); step.line != "" {
+		return g.fault(step)
 	}
 	if g.watch > 0 {
 		g.watch--
@@ -360,6 +367,10 @@ func (g *generator) someFault() faultStep {
 var faultWeights = map[Fault]int{
 	FaultKill: 2, FaultRestart: 8, FaultWipe: 1, FaultPartition: 4, FaultCut: 3,
 	FaultDrop: 1, FaultDup: 1, FaultDelay: 1, FaultCampaign: 1,
+	// Membership faults have no weight here: they are drawn from a stream
+	// of their own (membership.go), so that adding them left the other
+	// faults' draws, and the seeds that catch the other bugs, much as
+	// they were.
 	// FaultSnapshot is not drawn here but in compactionStep (snapshot.go),
 	// so that seeds without snapshots draw exactly as before.
 }
@@ -430,6 +441,8 @@ func (g *generator) faultLine(fault Fault) faultStep {
 		}
 		// Two timers firing together: a split vote in the making.
 		return faultStep{fmt.Sprintf("campaign n%d; campaign n%d", first, second), true}
+	case FaultTransfer, FaultMembership, FaultReconfigure:
+		return g.membershipLine(fault)
 	}
 	return faultStep{}
 }

@@ -48,10 +48,12 @@ const (
 )
 
 // Faults lists every fault, in the order help shows them.
-var Faults = []Fault{FaultKill, FaultRestart, FaultWipe, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign, FaultSnapshot}
+var Faults = []Fault{FaultKill, FaultRestart, FaultWipe, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign, FaultSnapshot,
+	FaultTransfer, FaultMembership, FaultReconfigure}
 
 // DefaultFaults is every fault a correct Raft survives: all but wipe.
-var DefaultFaults = []Fault{FaultKill, FaultRestart, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign, FaultSnapshot}
+var DefaultFaults = []Fault{FaultKill, FaultRestart, FaultPartition, FaultCut, FaultDrop, FaultDup, FaultDelay, FaultCampaign, FaultSnapshot,
+	FaultTransfer, FaultMembership, FaultReconfigure}
 
 // BugLazySync is the storage fault `set sync lazy` (a kill loses the last
 // second of writes), offered next to the teaching bugs of raft.BugNames.
