@@ -234,35 +234,35 @@ func nodeList(ids []raft.NodeID) string {
 
 // membershipEvent renders the events of transfer and membership changes.
 func (r *renderer) membershipEvent(event raft.Event) (string, string, traceLevel, bool) {
-	node := event.Node.String()
+	node := nodeText(event.Node)
 	switch event.Kind {
 	case raft.EventTransferStarted:
 		return fmt.Sprintf("%s starts handing leadership to %v: it refuses client requests until then; %v holds up to %d of %d",
-			node, event.Peer, event.Peer, event.OtherIndex, event.Index), event.Section, traceState, true
+			node, nodeText(event.Peer), nodeText(event.Peer), event.OtherIndex, event.Index), event.Section, traceState, true
 	case raft.EventTimeoutNowSent:
-		return fmt.Sprintf("%s sends TimeoutNow to %v: its log matches up to %d", node, event.Peer, event.Index), event.Section, traceState, true
+		return fmt.Sprintf("%s sends TimeoutNow to %v: its log matches up to %d", node, nodeText(event.Peer), event.Index), event.Section, traceState, true
 	case raft.EventTimeoutNowReceived:
 		if event.Reason == raft.ReasonNotVoter {
-			return fmt.Sprintf("%s ignores TimeoutNow from %v: it is not a voter", node, event.Peer), event.Section, traceState, true
+			return fmt.Sprintf("%s ignores TimeoutNow from %v: it is not a voter", node, nodeText(event.Peer)), event.Section, traceState, true
 		}
-		return fmt.Sprintf("%s got TimeoutNow from %v: it campaigns now, with vote requests that stickiness lets through", node, event.Peer), event.Section, traceState, true
+		return fmt.Sprintf("%s got TimeoutNow from %v: it campaigns now, with vote requests that stickiness lets through", node, nodeText(event.Peer)), event.Section, traceState, true
 	case raft.EventTransferAborted:
-		return fmt.Sprintf("%s abandons the transfer to %v after %v: it takes client requests again", node, event.Peer, r.tick*time.Duration(event.Count)), event.Section, traceState, true
+		return fmt.Sprintf("%s abandons the transfer to %v after %v: it takes client requests again", node, nodeText(event.Peer), r.tick*time.Duration(event.Count)), event.Section, traceState, true
 	case raft.EventConfigurationChanged:
 		return fmt.Sprintf("%s uses configuration %s from entry %d (in effect once appended)", node, event.Configuration, event.Index), event.Section, traceState, true
 	case raft.EventCatchUpStarted:
-		return fmt.Sprintf("%s starts catching up %v as a non-voting member (round 1 ends at index %d)", node, event.Peer, event.Index), event.Section, traceState, true
+		return fmt.Sprintf("%s starts catching up %v as a non-voting member (round 1 ends at index %d)", node, nodeText(event.Peer), event.Index), event.Section, traceState, true
 	case raft.EventCatchUpRound:
-		return fmt.Sprintf("%s: %v finished catch-up round %d (up to index %d) in %v", node, event.Peer, event.Count, event.Index, r.tick*time.Duration(event.OtherIndex)), event.Section, traceState, true
+		return fmt.Sprintf("%s: %v finished catch-up round %d (up to index %d) in %v", node, nodeText(event.Peer), event.Count, event.Index, r.tick*time.Duration(event.OtherIndex)), event.Section, traceState, true
 	case raft.EventCatchUpAborted:
-		return fmt.Sprintf("%s aborts adding %v: it did not catch up in time (round %d, at most %d)", node, event.Peer, event.Count, raft.MaxCatchUpRounds), event.Section, traceState, true
+		return fmt.Sprintf("%s aborts adding %v: it did not catch up in time (round %d, at most %d)", node, nodeText(event.Peer), event.Count, raft.MaxCatchUpRounds), event.Section, traceState, true
 	case raft.EventAppended:
 		if raft.EntryKind(event.Count) == raft.EntryConfiguration {
 			return fmt.Sprintf("%s appends %d/t%d: a configuration", node, event.Index, event.LogTerm), event.Section, traceRPC, true
 		}
 	case raft.EventStepDown:
 		if event.Reason == raft.ReasonRemoved {
-			return fmt.Sprintf("%s steps down in term %d: the configuration at index %d, which leaves it out, is committed", node, event.Term, event.Index), event.Section, traceState, true
+			return fmt.Sprintf("%s steps down in term %v: the configuration at index %d, which leaves it out, is committed", node, termValue(event.Term), event.Index), event.Section, traceState, true
 		}
 	case raft.EventVoteReceived:
 		if event.Configuration != "" {
@@ -273,7 +273,7 @@ func (r *renderer) membershipEvent(event raft.Event) (string, string, traceLevel
 			if event.VotedFor != raft.None {
 				answer = "granted"
 			}
-			return fmt.Sprintf("%s hears %s %s by %v: %d granted; it needs majorities of both %s", node, vote, answer, event.Peer, event.Count,
+			return fmt.Sprintf("%s hears %s %s by %v: %d granted; it needs majorities of both %s", node, vote, answer, nodeText(event.Peer), event.Count,
 				strings.Replace(event.Configuration, " -> ", " and ", 1)), event.Section, traceRPC, true
 		}
 	case raft.EventRoleChanged:
