@@ -112,43 +112,32 @@ func parseAnyNode(word string) (raft.NodeID, error) {
 }
 
 func runTransfer(s *Session, arguments []string) error {
-	arguments, wait, err := cutAsync("transfer", arguments)
-	if err != nil {
-		return err
-	}
-	id, err := s.parseNode(arguments[0])
-	if err != nil {
-		return err
-	}
-	reconfigurable, err := s.reconfigurable()
-	if err != nil {
-		return err
-	}
-	return reconfigurable.Transfer(id, wait)
+	return runOnOneNode(s, "transfer", arguments, s.parseNode, func(target cluster.Reconfigurable, id raft.NodeID, wait bool) error {
+		return target.Transfer(id, wait)
+	})
 }
 
 func runAdd(s *Session, arguments []string) error {
-	arguments, wait, err := cutAsync("add", arguments)
-	if err != nil {
-		return err
-	}
-	id, err := parseAnyNode(arguments[0])
-	if err != nil {
-		return err
-	}
-	reconfigurable, err := s.reconfigurable()
-	if err != nil {
-		return err
-	}
-	return reconfigurable.AddServer(id, wait)
+	return runOnOneNode(s, "add", arguments, parseAnyNode, func(target cluster.Reconfigurable, id raft.NodeID, wait bool) error {
+		return target.AddServer(id, wait)
+	})
 }
 
 func runRemove(s *Session, arguments []string) error {
-	arguments, wait, err := cutAsync("remove", arguments)
+	return runOnOneNode(s, "remove", arguments, s.parseNode, func(target cluster.Reconfigurable, id raft.NodeID, wait bool) error {
+		return target.RemoveServer(id, wait)
+	})
+}
+
+// runOnOneNode is the shape of transfer, add and remove: one node (parse
+// decides which names are allowed), an optional async, one call.
+func runOnOneNode(s *Session, name string, arguments []string, parse func(string) (raft.NodeID, error),
+	do func(cluster.Reconfigurable, raft.NodeID, bool) error) error {
+	arguments, wait, err := cutAsync(name, arguments)
 	if err != nil {
 		return err
 	}
-	id, err := s.parseNode(arguments[0])
+	id, err := parse(arguments[0])
 	if err != nil {
 		return err
 	}
@@ -156,7 +145,7 @@ func runRemove(s *Session, arguments []string) error {
 	if err != nil {
 		return err
 	}
-	return reconfigurable.RemoveServer(id, wait)
+	return do(reconfigurable, id, wait)
 }
 
 func runReconfigure(s *Session, arguments []string) error {
