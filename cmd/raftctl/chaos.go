@@ -73,8 +73,8 @@ Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
 (§3.6.1), forget-vote (§3.8), lease-without-stickiness (leases trusted with
 PreVote alone, §6.4.1), unsafe-membership (voters switched at once,
 without joint consensus: thesis Fig. 4.2), and lazy-sync (set sync lazy: a
-kill loses the last second of writes). With any of them on, the default 1000 seeds find a
-failure on 3 nodes and on 5.
+kill loses the last second of writes). With any of them on, the default
+1000 seeds find a failure on 3 nodes and on 5.
 
 Half the seeds run the bare algorithm of chapter 3 (no PreVote, CheckQuorum,
 leader no-op or stickiness), the other half draw each extension at random.
