@@ -149,7 +149,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			at := raft.None
 			switch choice := random.IntN(3); {
 			case choice < load.atDeposed:
-				at = c.leaderOf(func(a, b raft.Term) bool { return a < b })
+				at = c.deposedLeader()
 			case choice == load.atDeposed:
 				at = NodeID(1 + random.IntN(options.Nodes))
 			}
@@ -164,7 +164,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 		if random.IntN(3) < load.atNewest {
 			// A client that has already found the newest leader, as a
 			// client does once a deposed leader stops answering.
-			at = c.leaderOf(func(a, b raft.Term) bool { return a > b })
+			at = c.newestLeader()
 		}
 		calls[client], _ = c.submit(uint64(client+1), command, at)
 	}
@@ -278,8 +278,14 @@ func first[T any](items []T) any {
 	return items[0]
 }
 
+// newestLeader is the running node that believes it leads in the highest
+// term, and deposedLeader the one that believes it leads in the lowest
+// (a leader cut off from a newer one); none when no node leads.
+func (c *Local) newestLeader() NodeID  { return c.leaderOf(func(a, b raft.Term) bool { return a > b }) }
+func (c *Local) deposedLeader() NodeID { return c.leaderOf(func(a, b raft.Term) bool { return a < b }) }
+
 // leaderOf is the running node that believes it leads in the term that
-// comes first by before (the oldest or the newest term), or none.
+// comes first by before, or none.
 func (c *Local) leaderOf(before func(a, b raft.Term) bool) NodeID {
 	found, term := raft.None, raft.Term(0)
 	for _, node := range c.nodes {
@@ -372,7 +378,7 @@ func (c *Local) injectFault(random *rand.Rand, n int) {
 		}
 	case choice < 8 && n > 1:
 		from, to := randomID(), randomID()
-		if leader := c.leaderOf(func(a, b raft.Term) bool { return a > b }); leader != raft.None && random.IntN(2) == 0 {
+		if leader := c.newestLeader(); leader != raft.None && random.IntN(2) == 0 {
 			// The leader loses one follower, which campaigns while the
 			// others still hear the leader: the case leases must survive
 			// (thesis §6.4.1, §4.2.3).
@@ -414,7 +420,7 @@ func (c *Local) injectReadFault(random *rand.Rand, n int) {
 // counts on their last answers, and the leader learns of the new term late
 // (thesis §6.4.1, §4.2.3).
 func (c *Local) leaderLosesFollower(random *rand.Rand, n int) {
-	leader := c.leaderOf(func(a, b raft.Term) bool { return a > b })
+	leader := c.newestLeader()
 	lost := NodeID(1 + random.IntN(n))
 	if leader == raft.None || lost == leader {
 		return
@@ -441,7 +447,7 @@ func (c *Local) leaderLosesFollower(random *rand.Rand, n int) {
 // the leader: a follower hears the leader late while its answers go fast.
 func (c *Local) slowOneWay(random *rand.Rand, n int) {
 	from, to := NodeID(1+random.IntN(n)), NodeID(1+random.IntN(n))
-	if leader := c.leaderOf(func(a, b raft.Term) bool { return a > b }); leader != raft.None && random.IntN(2) == 0 {
+	if leader := c.newestLeader(); leader != raft.None && random.IntN(2) == 0 {
 		from = leader
 	}
 	if from == to {

@@ -14,7 +14,7 @@ import (
 // set of voters. The leader may refuse (a change in progress, no entry of
 // its term committed yet); that is part of the test.
 func (c *Local) injectMembershipFault(random *rand.Rand, n int) {
-	leader := c.leaderOf(func(a, b raft.Term) bool { return a > b })
+	leader := c.newestLeader()
 	if leader == raft.None {
 		return
 	}

@@ -34,7 +34,7 @@ func (race *leaderRace) observe(c *Local, record Record) {
 		record.Event.Kind != raft.EventRoleChanged || record.Event.Role != raft.Leader {
 		return
 	}
-	deposed := c.leaderOf(func(a, b raft.Term) bool { return a < b })
+	deposed := c.deposedLeader()
 	if deposed != raft.None && deposed != record.Node {
 		race.deposed, race.newest = deposed, record.Node
 	}
