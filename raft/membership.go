@@ -12,8 +12,9 @@ import (
 //     configuration that differs from the current one by one voter, so any
 //     majority of the old configuration overlaps any majority of the new.
 //     It takes effect as soon as it is appended; a second change waits until
-//     the first is committed, and (the errata rule, THESIS.md "Not verified"
-//     #4) until the leader has committed an entry of its own term.
+//     the first is committed, and (the errata in the README of the thesis's
+//     source repository, from a 2015 raft-dev post) until the leader has
+//     committed an entry of its own term.
 //   - Catching up (thesis §4.2.1): a new server first receives the log as a
 //     non-voting member, in rounds; it becomes a voter after a round shorter
 //     than an election timeout, and the change is aborted after

@@ -19,9 +19,9 @@ import (
 // not taken over within an election timeout, the leader gives up and
 // accepts client requests again.
 //
-// The thesis notes that the author never implemented this extension
-// (THESIS.md "Not verified" #6); the steps are the thesis's, the details
-// (one TimeoutNow, the minimum election timeout as the deadline) are ours.
+// The thesis notes that its author never implemented or evaluated this
+// extension (thesis §3.10); the steps are the thesis's, the details (one
+// TimeoutNow, the minimum election timeout as the deadline) are ours.
 
 // ErrTransferring is returned by Propose, ReadIndex and membership changes
 // while the leader is handing leadership over (thesis §3.10, step 1).
