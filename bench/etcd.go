@@ -145,40 +145,12 @@ func (s *etcdSystem) handleReady(node *etcdNode) error {
 }
 
 // settle steps until there is nothing left to do.
-func (s *etcdSystem) settle() error {
-	for {
-		moved, err := s.step()
-		if err != nil || !moved {
-			return err
-		}
-	}
-}
+func (s *etcdSystem) settle() error { return workload.Settle(s.step) }
 
 func (s *etcdSystem) Commit(count, inFlight int, stamps *workload.Stamps) error {
-	inFlight = max(inFlight, 1)
-	first := s.next
-	target := s.next + count
-	machine := s.leader.machine
-	for seen := machine.Applied(); seen < target; {
-		for s.next < target && s.next-seen < inFlight {
-			stamps.Issued(s.next - first)
-			if err := s.leader.raw.Propose(workload.Payload(s.next)); err != nil {
-				return fmt.Errorf("etcd: propose: %w", err)
-			}
-			s.next++
-		}
-		moved, err := s.step()
-		if err != nil {
-			return err
-		}
-		for applied := machine.Applied(); seen < applied; seen++ {
-			stamps.Applied(seen - first)
-		}
-		if !moved {
-			return fmt.Errorf("etcd: stalled with %d of %d commands applied", seen, target)
-		}
-	}
-	return nil
+	next, err := workload.CommitInLoop("etcd", s.next, count, inFlight, stamps, s.leader.machine, s.leader.raw.Propose, s.step)
+	s.next = next
+	return err
 }
 
 func (s *etcdSystem) Verify() error {

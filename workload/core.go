@@ -124,40 +124,15 @@ func (s *coreSystem) step() (bool, error) {
 }
 
 // settle steps until there is nothing left to do.
-func (s *coreSystem) settle() error {
-	for {
-		moved, err := s.step()
-		if err != nil || !moved {
-			return err
-		}
-	}
-}
+func (s *coreSystem) settle() error { return Settle(s.step) }
 
 func (s *coreSystem) Commit(count, inFlight int, stamps *Stamps) error {
-	inFlight = max(inFlight, 1)
-	first := s.next
-	target := s.next + count
-	machine := s.leader.machine
-	for seen := machine.Applied(); seen < target; {
-		for s.next < target && s.next-seen < inFlight {
-			stamps.Issued(s.next - first)
-			if _, _, err := s.leader.node.Propose(Payload(s.next)); err != nil {
-				return fmt.Errorf("core: propose: %w", err)
-			}
-			s.next++
-		}
-		moved, err := s.step()
-		if err != nil {
-			return err
-		}
-		for applied := machine.Applied(); seen < applied; seen++ {
-			stamps.Applied(seen - first)
-		}
-		if !moved {
-			return fmt.Errorf("core: stalled with %d of %d commands applied", seen, target)
-		}
-	}
-	return nil
+	next, err := CommitInLoop("core", s.next, count, inFlight, stamps, s.leader.machine, func(command []byte) error {
+		_, _, err := s.leader.node.Propose(command)
+		return err
+	}, s.step)
+	s.next = next
+	return err
 }
 
 func (s *coreSystem) Verify() error {
