@@ -46,9 +46,8 @@ type Local struct {
 	clients  clients
 	random   *rand.Rand
 
-	subscribers    []subscriber
-	nextSubscriber int
-	recordSeq      uint64
+	subscribers subscribers
+	recordSeq   uint64
 	// violations found so far, in order.
 	violations []check.Violation
 

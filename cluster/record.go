@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"sync"
 	"time"
 
 	"raftctl/check"
@@ -52,19 +53,15 @@ type Record struct {
 func (c *Local) Subscribe(f func(Record)) (cancel func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	id := c.nextSubscriber
-	c.nextSubscriber++
-	c.subscribers = append(c.subscribers, subscriber{id: id, f: f})
-	return func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		for i, s := range c.subscribers {
-			if s.id == id {
-				c.subscribers = append(c.subscribers[:i], c.subscribers[i+1:]...)
-				return
-			}
-		}
-	}
+	return c.subscribers.add(&c.mu, f)
+}
+
+// subscribers are the functions records are handed to, in the order they
+// subscribed. Their owner guards them with one of its locks: add is called
+// with it held, and the cancel it returns takes it.
+type subscribers struct {
+	next int
+	list []subscriber
 }
 
 type subscriber struct {
@@ -72,12 +69,33 @@ type subscriber struct {
 	f  func(Record)
 }
 
+func (s *subscribers) add(lock sync.Locker, f func(Record)) (cancel func()) {
+	id := s.next
+	s.next++
+	s.list = append(s.list, subscriber{id: id, f: f})
+	return func() {
+		lock.Lock()
+		defer lock.Unlock()
+		for i, entry := range s.list {
+			if entry.id == id {
+				s.list = append(s.list[:i], s.list[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+// hand gives one record to every subscriber.
+func (s *subscribers) hand(record Record) {
+	for _, entry := range s.list {
+		entry.f(record)
+	}
+}
+
 // publish stamps a record and hands it to every subscriber.
 func (c *Local) publish(record Record) {
 	c.recordSeq++
 	record.Seq = c.recordSeq
 	record.Time = c.now
-	for _, s := range c.subscribers {
-		s.f(record)
-	}
+	c.subscribers.hand(record)
 }

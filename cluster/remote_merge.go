@@ -22,9 +22,8 @@ type recordMerger struct {
 	arrival uint64
 	seq     uint64
 
-	subscribersMu  sync.Mutex
-	subscribers    []subscriber
-	nextSubscriber int
+	subscribersMu sync.Mutex
+	subscribers   subscribers
 }
 
 // stampedRecord is a record and the wall time its node gave it.
@@ -95,9 +94,7 @@ func (m *recordMerger) release(cutoff time.Time) {
 		record := stamped.record
 		record.Seq = m.seq
 		record.Time = max(0, time.Duration(stamped.at-m.started.UnixNano()))
-		for _, s := range m.subscribers {
-			s.f(record)
-		}
+		m.subscribers.hand(record)
 	}
 }
 
@@ -105,17 +102,5 @@ func (m *recordMerger) release(cutoff time.Time) {
 func (m *recordMerger) subscribe(f func(Record)) (cancel func()) {
 	m.subscribersMu.Lock()
 	defer m.subscribersMu.Unlock()
-	id := m.nextSubscriber
-	m.nextSubscriber++
-	m.subscribers = append(m.subscribers, subscriber{id: id, f: f})
-	return func() {
-		m.subscribersMu.Lock()
-		defer m.subscribersMu.Unlock()
-		for i, s := range m.subscribers {
-			if s.id == id {
-				m.subscribers = append(m.subscribers[:i], m.subscribers[i+1:]...)
-				return
-			}
-		}
-	}
+	return m.subscribers.add(&m.subscribersMu, f)
 }
