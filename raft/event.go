@@ -72,6 +72,38 @@ const (
 	// whether its log matched, or the snapshot was already committed
 	// here); OtherIndex is its last index (thesis Fig. 5.3).
 	EventSnapshotInstalled
+
+	// Leadership transfer (thesis §3.10, transfer.go).
+
+	// EventTransferStarted: the leader stops taking client requests and
+	// brings Peer up to date (thesis §3.10 steps 1-2). Index is the leader's
+	// last index, OtherIndex the target's matchIndex.
+	EventTransferStarted
+	// EventTimeoutNowSent: Peer's log matches the leader's up to Index; the
+	// leader sends TimeoutNow (thesis §3.10 step 3).
+	EventTimeoutNowSent
+	// EventTimeoutNowReceived: this node got TimeoutNow from leader Peer and
+	// campaigns at once (Reason tells when it refuses instead).
+	EventTimeoutNowReceived
+	// EventTransferAborted: the transfer to Peer did not finish within Count
+	// ticks; the leader resumes (thesis §3.10).
+	EventTransferAborted
+
+	// Membership changes (thesis ch. 4, membership.go).
+
+	// EventConfigurationChanged: the node now uses Configuration, held by
+	// the entry at Index (thesis §4.1: in effect once appended).
+	EventConfigurationChanged
+	// EventCatchUpStarted: the leader starts replicating to Peer as a
+	// non-voting member (thesis §4.2.1).
+	EventCatchUpStarted
+	// EventCatchUpRound: Peer reached Index, the leader's last index when
+	// round Count began, in OtherIndex ticks (thesis §4.2.1).
+	EventCatchUpRound
+	// EventCatchUpAborted: Peer did not catch up within Count rounds.
+	EventCatchUpAborted
+	// EventConfigurationRefused: the leader refused a change (Reason).
+	EventConfigurationRefused
 )
 
 var eventKindNames = map[EventKind]string{
@@ -96,6 +128,19 @@ var eventKindNames = map[EventKind]string{
 	EventSnapshotTaken:     "snapshot-taken",
 	EventSnapshotSent:      "snapshot-sent",
 	EventSnapshotInstalled: "snapshot-installed",
+
+	// Leadership transfer (thesis §3.10).
+	EventTransferStarted:    "transfer-started",
+	EventTimeoutNowSent:     "timeout-now-sent",
+	EventTimeoutNowReceived: "timeout-now-received",
+	EventTransferAborted:    "transfer-aborted",
+
+	// Membership changes (thesis ch. 4).
+	EventConfigurationChanged: "configuration-changed",
+	EventCatchUpStarted:       "catch-up-started",
+	EventCatchUpRound:         "catch-up-round",
+	EventCatchUpAborted:       "catch-up-aborted",
+	EventConfigurationRefused: "configuration-refused",
 }
 
 func (k EventKind) String() string {
@@ -140,6 +185,15 @@ const (
 	ReasonLogSuffixKept    // the log held the snapshot's last entry: the entries after it stay
 	ReasonLogDiscarded     // the log did not: it is discarded whole
 	ReasonAlreadyCommitted // the snapshot covers only entries committed here already
+	// Leadership transfer and membership (transfer.go, membership.go).
+	// ReasonTimeoutNow: a leader asked this node to campaign (thesis §3.10).
+	ReasonTimeoutNow
+	// ReasonNotVoter: the node is not a voter of its configuration
+	// (thesis §4.2.1), so it does not campaign.
+	ReasonNotVoter
+	// ReasonRemoved: the leader is not in its committed configuration
+	// (thesis §4.2.2).
+	ReasonRemoved
 )
 
 var reasonTexts = map[Reason]string{
@@ -169,6 +223,9 @@ var reasonTexts = map[Reason]string{
 	ReasonLogSuffixKept:    "log suffix kept",
 	ReasonLogDiscarded:     "log discarded",
 	ReasonAlreadyCommitted: "already committed",
+	ReasonTimeoutNow:       "timeout now",
+	ReasonNotVoter:         "not a voter",
+	ReasonRemoved:          "removed from the configuration",
 }
 
 func (reason Reason) String() string { return reasonTexts[reason] }

@@ -39,36 +39,6 @@ var (
 	ErrNoCommitInTerm = errors.New("the leader has not committed an entry of its term yet")
 )
 
-// Event kinds of membership changes.
-const (
-	// EventConfigurationChanged: the node now uses Configuration, held by
-	// the entry at Index (thesis §4.1: in effect once appended).
-	EventConfigurationChanged EventKind = 120 + iota
-	// EventCatchUpStarted: the leader starts replicating to Peer as a
-	// non-voting member (thesis §4.2.1).
-	EventCatchUpStarted
-	// EventCatchUpRound: Peer reached Index, the leader's last index when
-	// round Count began, in OtherIndex ticks (thesis §4.2.1).
-	EventCatchUpRound
-	// EventCatchUpAborted: Peer did not catch up within Count rounds.
-	EventCatchUpAborted
-	// EventConfigurationRefused: the leader refused a change (Reason).
-	EventConfigurationRefused
-)
-
-// ReasonRemoved: the leader is not in its committed configuration (thesis
-// §4.2.2).
-const ReasonRemoved Reason = 120
-
-func init() {
-	eventKindNames[EventConfigurationChanged] = "configuration-changed"
-	eventKindNames[EventCatchUpStarted] = "catch-up-started"
-	eventKindNames[EventCatchUpRound] = "catch-up-round"
-	eventKindNames[EventCatchUpAborted] = "catch-up-aborted"
-	eventKindNames[EventConfigurationRefused] = "configuration-refused"
-	reasonTexts[ReasonRemoved] = "removed from the configuration"
-}
-
 // catchUpState is a leader's new server being caught up (zero: none).
 type catchUpState struct {
 	server NodeID

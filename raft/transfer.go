@@ -36,41 +36,6 @@ func (e *TransferError) Error() string {
 
 func (e *TransferError) Unwrap() error { return ErrTransferring }
 
-// Event kinds and reasons of leadership transfer. They are numbered apart
-// from event.go's list so that the two lists grow without clashing.
-const (
-	// EventTransferStarted: the leader stops taking client requests and
-	// brings Peer up to date (thesis §3.10 steps 1-2). Index is the leader's
-	// last index, OtherIndex the target's matchIndex.
-	EventTransferStarted EventKind = 100 + iota
-	// EventTimeoutNowSent: Peer's log matches the leader's up to Index; the
-	// leader sends TimeoutNow (thesis §3.10 step 3).
-	EventTimeoutNowSent
-	// EventTimeoutNowReceived: this node got TimeoutNow from leader Peer and
-	// campaigns at once (Reason tells when it refuses instead).
-	EventTimeoutNowReceived
-	// EventTransferAborted: the transfer to Peer did not finish within Count
-	// ticks; the leader resumes (thesis §3.10).
-	EventTransferAborted
-)
-
-const (
-	// ReasonTimeoutNow: a leader asked this node to campaign (thesis §3.10).
-	ReasonTimeoutNow Reason = 100 + iota
-	// ReasonNotVoter: the node is not a voter of its configuration
-	// (thesis §4.2.1), so it does not campaign.
-	ReasonNotVoter
-)
-
-func init() {
-	eventKindNames[EventTransferStarted] = "transfer-started"
-	eventKindNames[EventTimeoutNowSent] = "timeout-now-sent"
-	eventKindNames[EventTimeoutNowReceived] = "timeout-now-received"
-	eventKindNames[EventTransferAborted] = "transfer-aborted"
-	reasonTexts[ReasonTimeoutNow] = "timeout now"
-	reasonTexts[ReasonNotVoter] = "not a voter"
-}
-
 // transferState is a leader's transfer in progress (zero: none).
 type transferState struct {
 	target NodeID
