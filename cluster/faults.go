@@ -18,6 +18,12 @@ func (c *Local) Partition(groups [][]NodeID) error {
 	if err := c.network.Partition(groups); err != nil {
 		return err
 	}
+	c.publish(Record{Kind: RecordFault, Text: partitionText(groups)})
+	return nil
+}
+
+// partitionText is the fault's trace line: "partition n1|n2,n3".
+func partitionText(groups [][]NodeID) string {
 	names := make([]string, len(groups))
 	for i, group := range groups {
 		parts := make([]string, len(group))
@@ -26,8 +32,7 @@ func (c *Local) Partition(groups [][]NodeID) error {
 		}
 		names[i] = strings.Join(parts, ",")
 	}
-	c.publish(Record{Kind: RecordFault, Text: "partition " + strings.Join(names, "|")})
-	return nil
+	return "partition " + strings.Join(names, "|")
 }
 
 // Cut cuts the link from -> to, and to -> from when bothWays.

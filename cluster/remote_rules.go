@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"strings"
 
 	"raftctl/net/sim"
 	"raftctl/raft"
@@ -24,15 +23,7 @@ func (r *Remote) Partition(groups [][]NodeID) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(groups))
-	for i, group := range groups {
-		parts := make([]string, len(group))
-		for j, id := range group {
-			parts[j] = id.String()
-		}
-		names[i] = strings.Join(parts, ",")
-	}
-	r.publish(Record{Kind: RecordFault, Text: "partition " + strings.Join(names, "|")})
+	r.publish(Record{Kind: RecordFault, Text: partitionText(groups)})
 	r.pushAllRules()
 	return nil
 }
