@@ -173,7 +173,8 @@ func (g *generator) onOff() string {
 // stranded at once, before its own entries spread and while a rival
 // candidate may still be asking for votes (thesis Fig. 3.7, §3.8).
 func (g *generator) step() bool {
-	if raced, ok := g.race(); raced {
+	leader := g.leader()
+	if raced, ok := g.race(leader); raced {
 		return ok
 	}
 	if step := g.someMembershipFault(); step.line != "" {
@@ -183,7 +184,6 @@ func (g *generator) step() bool {
 		g.watch--
 		return g.pause()
 	}
-	leader := g.leader()
 	newLeader := leader != 0 && leader != g.lastLeader
 	g.lastLeader = leader
 	if newLeader && (g.storm || g.focus > 0) && g.random.IntN(3) > 0 {

@@ -45,11 +45,11 @@ func (g *generator) loseFollower(leader int, up []int) string {
 }
 
 // race runs a leader race when two running nodes believe they lead and the
-// newer one has not been raced yet: a write through the newer leader, then
-// a lease read of the same key from the older. raced reports whether it
-// wrote anything; ok is false when the script has stopped.
-func (g *generator) race() (raced, ok bool) {
-	newest := g.leader()
+// newer one (newest, the leader of the highest term) has not been raced
+// yet: a write through the newer leader, then a lease read of the same key
+// from the older. raced reports whether it wrote anything; ok is false
+// when the script has stopped.
+func (g *generator) race(newest int) (raced, ok bool) {
 	if newest == 0 || newest == g.raced {
 		return false, true
 	}
