@@ -44,14 +44,10 @@ type Checker struct {
 	// leaders maps each term to the first node seen as its leader
 	// (Election Safety).
 	leaders map[raft.Term]raft.NodeID
-	// committed[k] holds the entries seen committed at index k+1; more than
-	// one only after a safety violation (Leader Completeness).
-	committed [][]committedEntry
-	// applied[k] is the first entry any node applied at index k (State
-	// Machine Safety). A map, not a slice by index: indexes can be sparse
-	// (a state machine loaded from a snapshot) and, from a real cluster,
-	// arbitrary, and a slice would be as long as the largest one.
-	applied map[raft.Index]appliedEntry
+	// records holds, per index, the entries seen committed there (Leader
+	// Completeness) and the first entry applied there (State Machine
+	// Safety), from the lowest snapshot of any node on (records.go).
+	records indexRecords
 
 	violations []Violation
 	reported   map[violationKey]bool
@@ -110,12 +106,14 @@ func (c *Checker) ObserveNode(v NodeView) []Violation {
 	ledThisTerm := seenBefore && node.role == raft.Leader && node.term == v.Term
 	// Leader Append-Only compares with the previous log, so it runs before
 	// the copy is updated; every other check reads the new log.
-	node.log.adjustForSnapshot(v.SnapshotIndex, v.SnapshotTerm)
-	changed := node.log.firstDifferenceAfter(v.SnapshotIndex, v.Log, v.Unchanged)
+	if node.adjustForSnapshot(v.SnapshotIndex, v.SnapshotTerm) {
+		c.forgetRecords()
+	}
+	changed := node.log.firstDifference(v.Log, v.Unchanged)
 	if ledThisTerm && v.Role == raft.Leader {
 		c.checkLeaderAppendOnly(node, changed, v.SnapshotIndex, v.Log)
 	}
-	node.log.replaceFromAfter(v.ID, v.SnapshotIndex, changed, v.Log)
+	node.log.replaceFrom(v.ID, changed, v.Log)
 	node.configuration.update(&node.log, changed)
 	node.role, node.term = v.Role, v.Term
 	node.committedThrough = min(node.committedThrough, changed-1)

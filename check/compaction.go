@@ -8,100 +8,51 @@ import (
 
 // Compacted logs (thesis ch. 5). A node that took or installed a snapshot
 // shows the checker only its log after the snapshot (NodeView.Log starts at
-// SnapshotIndex+1). The checker compares what exists:
+// SnapshotIndex+1). The checker keeps what the node keeps:
 //
-//   - When the checker's copy of the node's log already holds the
-//     snapshot's last included entry (same index, same term), the copy
-//     keeps the entries up to it, exactly as the node held them when it
-//     compacted them: they stay in Log Matching and Leader Completeness.
-//   - Otherwise (a snapshot installed from the leader, a restart the
-//     checker did not see) the copy holds placeholders up to the snapshot
-//     index, below its floor: no entry there is compared, recorded as
-//     committed, or demanded of a leader.
+//   - The copy of a node's log holds the entries after the node's snapshot
+//     and the snapshot's last included index and term (its floor). When
+//     the node compacts entries the copy held (same index, same term at
+//     the snapshot's last entry), the copy drops them too, and remembers
+//     the configuration in effect there (thesis §5.1: the snapshot holds
+//     "the latest configuration as of the last included index"). Otherwise
+//     (a snapshot installed from the leader, a restart the checker did not
+//     see, a wiped disk) the copy starts afresh at the snapshot, and its
+//     configuration is unknown until a configuration entry follows.
+//   - Entries inside a snapshot are not compared (Log Matching), not
+//     recorded as committed, and not demanded of a leader (Leader
+//     Completeness), except the snapshot's last included entry, whose term
+//     is known. This loses no check of the committed history: a snapshot
+//     holds only committed entries (thesis §5.1, "each server takes
+//     snapshots independently, covering just the committed entries in its
+//     log"), each was compared with every other log, recorded as committed
+//     and checked against every leader while the node still held it, and
+//     the records of committed and applied entries outlive the copies
+//     (Checker.forgetRecords).
 //   - A state machine loaded from a snapshot is checked with
 //     ObserveSnapshot: its last included entry must be the entry others
 //     applied at that index (State Machine Safety).
 
 // adjustForSnapshot prepares node's copy for a view whose log starts after
-// snapshotIndex.
-func (l *logCopy) adjustForSnapshot(snapshotIndex raft.Index, snapshotTerm raft.Term) {
+// snapshotIndex, whose entry has snapshotTerm. It returns whether the
+// copy's floor moved.
+func (node *nodeRecord) adjustForSnapshot(snapshotIndex raft.Index, snapshotTerm raft.Term) bool {
+	log := &node.log
 	switch {
-	case snapshotIndex < l.floor:
-		// The node went back to an older (or no) snapshot: a wiped disk.
-		// Nothing of the copy is known to be the node's any more.
-		l.truncate(0)
-		l.floor = 0
-	case snapshotIndex == 0 || snapshotIndex <= l.floor:
-		return
-	case snapshotIndex <= l.length() && l.term(snapshotIndex) == snapshotTerm:
-		return // the copy holds what the node compacted
+	case snapshotIndex == log.floor && (snapshotIndex == 0 || snapshotTerm == log.floorTerm):
+		return false
+	case snapshotIndex > log.floor && snapshotIndex <= log.length() && log.term(snapshotIndex) == snapshotTerm:
+		// The node compacted entries the copy holds (thesis §5.1).
+		node.configuration.compact(log, snapshotIndex)
+		log.compactThrough(snapshotIndex)
+		return true
 	}
-	if snapshotIndex == 0 {
-		return
-	}
-	l.truncate(0)
-	for range snapshotIndex {
-		l.terms = append(l.terms, 0)
-		l.kinds = append(l.kinds, 0)
-		l.ends = append(l.ends, 0)
-	}
-	l.floor = snapshotIndex
-}
-
-// truncate keeps the first keep entries.
-func (l *logCopy) truncate(keep int) {
-	l.terms, l.kinds, l.ends = l.terms[:keep], l.kinds[:keep], l.ends[:keep]
-	end := 0
-	if keep > 0 {
-		end = l.ends[keep-1]
-	}
-	l.commands = l.commands[:end]
-}
-
-// known reports whether the copy holds a real entry at index, not a
-// placeholder below the floor.
-func (l *logCopy) known(index raft.Index) bool {
-	return index > l.floor && index <= l.length()
-}
-
-// firstDifferenceAfter is firstDifference for a log that holds indexes
-// offset+1, offset+2, ...; the copy is known to agree up to offset.
-func (l *logCopy) firstDifferenceAfter(offset raft.Index, log []raft.Entry, unchanged raft.Index) raft.Index {
-	if offset == 0 {
-		return l.firstDifference(log, unchanged)
-	}
-	for k := range log {
-		index := offset + raft.Index(k) + 1
-		if index > l.length() {
-			return index
-		}
-		if index > unchanged && !l.holds(index, log[k]) {
-			return index
-		}
-	}
-	return offset + raft.Index(len(log)) + 1
-}
-
-// replaceFromAfter is replaceFrom for a log that holds indexes offset+1,
-// offset+2, ...
-func (l *logCopy) replaceFromAfter(node raft.NodeID, offset, index raft.Index, log []raft.Entry) {
-	if offset == 0 {
-		l.replaceFrom(node, index, log)
-		return
-	}
-	keep := max(min(int(index-1), len(l.terms)), int(offset))
-	l.truncate(keep)
-	for k := keep - int(offset); k < len(log); k++ {
-		e := log[k]
-		if want := offset + raft.Index(k) + 1; e.Index != want {
-			panic(fmt.Sprintf("check: %v's log holds index %d where %d belongs; NodeView.Log must hold indexes SnapshotIndex+1, +2, ... in order",
-				node, e.Index, want))
-		}
-		l.terms = append(l.terms, e.Term)
-		l.kinds = append(l.kinds, e.Kind)
-		l.commands = append(l.commands, e.Command...)
-		l.ends = append(l.ends, len(l.commands))
-	}
+	// An older or no snapshot (a wiped disk), or one the copy does not
+	// hold: nothing of the copy is known to be the node's any more.
+	log.reset(snapshotIndex, snapshotTerm)
+	node.configuration.reset(snapshotIndex)
+	node.committedThrough = min(node.committedThrough, snapshotIndex)
+	return true
 }
 
 // ObserveSnapshot checks a state machine that node loaded from a snapshot
@@ -113,10 +64,11 @@ func (c *Checker) ObserveSnapshot(node raft.NodeID, index raft.Index, term raft.
 	defer c.mutex.Unlock()
 	found := len(c.violations)
 	c.counts[StateMachineSafety]++
-	first, seen := c.applied[index]
-	if index == 0 || !seen || first.term == term {
+	record := c.records.find(index)
+	if index == 0 || record == nil || !record.appliedSeen || record.applied.term == term {
 		return nil
 	}
+	first := &record.applied
 	c.report(violationKey{index: index, terms: [3]raft.Term{term}, detail: "snapshot"}, Violation{
 		Property: StateMachineSafety,
 		Nodes:    []raft.NodeID{first.node, node},

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"fmt"
 
 	"raftctl/raft"
@@ -42,12 +43,12 @@ func (c *Checker) recordCommitted(node *nodeRecord, commitIndex raft.Index) {
 // recordCommittedEntry records that node holds the entry at index
 // committed in its current term.
 func (c *Checker) recordCommittedEntry(node *nodeRecord, index raft.Index) {
-	for len(c.committed) < int(index) {
-		c.committed = append(c.committed, nil)
+	slot := c.records.slot(index)
+	if slot == nil {
+		return // forgotten: no leader can lack it any more (Checker.forgetRecords)
 	}
-	records := c.committed[index-1]
-	for k := range records {
-		record := &records[k]
+	for k := range slot.committedCount() {
+		record := slot.committedEntry(k)
 		if !node.log.holds(index, record.entry()) {
 			continue
 		}
@@ -57,16 +58,26 @@ func (c *Checker) recordCommittedEntry(node *nodeRecord, index raft.Index) {
 		}
 		return
 	}
-	held := node.log.entry(index)
+	held := node.log.at(index)
+	command := node.log.command(index)
+	if slot.appliedSeen && bytes.Equal(slot.applied.command, command) {
+		command = slot.applied.command
+	} else {
+		command = c.records.commands.copy(command)
+	}
 	record := committedEntry{
 		index:      index,
-		term:       held.Term,
-		kind:       held.Kind,
-		command:    append([]byte(nil), held.Command...),
+		term:       held.term,
+		kind:       held.kind,
+		command:    command,
 		commitTerm: node.term,
 		node:       node.id,
 	}
-	c.committed[index-1] = append(records, record)
+	if slot.committedSeen {
+		slot.otherCommitted = append(slot.otherCommitted, record)
+	} else {
+		slot.committed, slot.committedSeen = record, true
+	}
 	c.checkCurrentLeadersHold(record)
 }
 
@@ -92,10 +103,11 @@ func (c *Checker) checkCurrentLeadersHold(record committedEntry) {
 // afterwards only the part of its log that changed needs checking again.
 func (c *Checker) checkLeaderHoldsCommitted(leader *nodeRecord, from raft.Index) {
 	c.counts[LeaderCompleteness]++
-	for index := from; int(index) <= len(c.committed); index++ {
-		for _, record := range c.committed[index-1] {
-			if record.commitTerm < leader.term {
-				c.checkLeaderHolds(leader, record)
+	for index := max(from, c.records.base+1); index <= c.records.last(); index++ {
+		slot := c.records.find(index)
+		for k := range slot.committedCount() {
+			if record := slot.committedEntry(k); record.commitTerm < leader.term {
+				c.checkLeaderHolds(leader, *record)
 			}
 		}
 	}
@@ -105,14 +117,22 @@ func (c *Checker) checkLeaderHoldsCommitted(leader *nodeRecord, from raft.Index)
 // The caller ensures the leader's term is higher than the commit term.
 func (c *Checker) checkLeaderHolds(leader *nodeRecord, record committedEntry) {
 	c.counts[LeaderCompleteness]++
-	if record.index <= leader.log.floor {
-		return // compacted before the checker saw it (compaction.go)
+	if record.index < leader.log.floor {
+		return // inside the leader's snapshot, not compared (compaction.go)
 	}
-	if record.index <= leader.log.length() && leader.log.holds(record.index, record.entry()) {
+	if record.index == leader.log.floor {
+		// The snapshot's last included entry: only its term is known.
+		if record.term == leader.log.floorTerm {
+			return
+		}
+	} else if record.index <= leader.log.length() && leader.log.holds(record.index, record.entry()) {
 		return
 	}
 	holds := "has no entry at that index"
-	if record.index <= leader.log.length() {
+	switch {
+	case record.index == leader.log.floor:
+		holds = fmt.Sprintf("holds term %d there (its snapshot's last entry)", leader.log.floorTerm)
+	case record.index <= leader.log.length():
 		holds = "holds " + c.describe(leader.log.entry(record.index))
 	}
 	c.report(violationKey{

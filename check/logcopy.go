@@ -7,118 +7,190 @@ import (
 	"raftctl/raft"
 )
 
-// logCopy is the checker's own copy of one node's log: the term, kind and
-// command bytes of every entry, with all commands packed in one buffer. The
-// checker may not keep the slice a NodeView lends it, and a copy this
-// compact is cheap to compare and to update at its end, where a Raft log
-// changes.
+// logCopy is the checker's own copy of one node's log after the node's
+// snapshot: the term, kind and command bytes of every entry, with all
+// commands packed in one buffer. The checker may not keep the slice a
+// NodeView lends it, and a copy this compact is cheap to compare and to
+// update at its end, where a Raft log changes.
 //
-// Invariant: len(terms) == len(kinds) == len(ends), and ends is
-// non-decreasing with ends[len(ends)-1] == len(commands).
+// The copy holds what the node holds and nothing more: the entries up to
+// floor, the last index of the node's snapshot (thesis §5.1), are dropped
+// when the node drops them (compaction.go), so its memory follows the
+// node's log, not the history.
+//
+// Invariant: entries[k] is the entry at index floor+k+1; the commands of
+// entries[0], entries[1], ... lie one after another in commands, the
+// command of entries[k] ending at entries[k].end-commandsStart.
 type logCopy struct {
-	terms []raft.Term
-	kinds []raft.EntryKind
-	// ends[k] is where the command of the entry at index k+1 ends in
-	// commands; it starts where the previous one ends.
-	ends     []int
-	commands []byte
-	// floor: the entries up to it are placeholders for entries compacted
-	// before the checker saw them (compaction.go); 0 when there are none.
-	floor raft.Index
+	// floor is the last index the copy does not hold: the node's snapshot's
+	// last included index, 0 without a snapshot. floorTerm is that entry's
+	// term (the snapshot's last included term), 0 when floor is 0.
+	floor     raft.Index
+	floorTerm raft.Term
+	entries   []copiedEntry
+	commands  []byte
+	// commandsStart counts the command bytes dropped from the front of
+	// commands (with entries compacted), so that an end recorded before a
+	// drop stays valid after it.
+	commandsStart int
 }
 
-// length returns the index of the last entry, 0 for an empty log.
-func (l *logCopy) length() raft.Index { return raft.Index(len(l.terms)) }
+// copiedEntry is one entry of a logCopy, without its command bytes.
+type copiedEntry struct {
+	term raft.Term
+	// end is where the entry's command ends in the stream of commands
+	// copied into this logCopy, counted from the first one ever copied.
+	end  int
+	kind raft.EntryKind
+}
 
-// term returns the term of the entry at index, and 0 when there is none.
+// length returns the index of the last entry, floor for an empty copy.
+func (l *logCopy) length() raft.Index { return l.floor + raft.Index(len(l.entries)) }
+
+// known reports whether the copy holds the entry at index: not compacted
+// (at or below floor) and not past the end.
+func (l *logCopy) known(index raft.Index) bool {
+	return index > l.floor && index <= l.length()
+}
+
+// at returns the entry at index, which the copy must hold.
+func (l *logCopy) at(index raft.Index) *copiedEntry { return &l.entries[index-l.floor-1] }
+
+// term returns the term of the entry at index: the snapshot's last
+// included term at floor, and 0 where the copy holds nothing.
 func (l *logCopy) term(index raft.Index) raft.Term {
-	if index == 0 || index > l.length() {
+	if index == l.floor {
+		return l.floorTerm
+	}
+	if !l.known(index) {
 		return 0
 	}
-	return l.terms[index-1]
+	return l.at(index).term
 }
 
-// command returns the command bytes of the entry at index. The slice
-// aliases the copy: read it before the copy changes.
+// kind returns the kind of the entry at index, which the copy must hold.
+func (l *logCopy) kind(index raft.Index) raft.EntryKind { return l.at(index).kind }
+
+// command returns the command bytes of the entry at index, which the copy
+// must hold. The slice aliases the copy: read it before the copy changes.
 func (l *logCopy) command(index raft.Index) []byte {
-	start := 0
-	if index > 1 {
-		start = l.ends[index-2]
+	position := int(index - l.floor - 1)
+	start := l.commandsStart
+	if position > 0 {
+		start = l.entries[position-1].end
 	}
-	return l.commands[start:l.ends[index-1]]
+	return l.commands[start-l.commandsStart : l.entries[position].end-l.commandsStart]
 }
 
 // entry rebuilds the entry at index, for evidence.
 func (l *logCopy) entry(index raft.Index) raft.Entry {
-	return raft.Entry{Index: index, Term: l.terms[index-1], Kind: l.kinds[index-1], Command: l.command(index)}
+	copied := l.at(index)
+	return raft.Entry{Index: index, Term: copied.term, Kind: copied.kind, Command: l.command(index)}
 }
 
-// holds reports whether the entry at index equals e in term, kind and
-// command.
+// holds reports whether the entry at index, which the copy must hold,
+// equals e in term, kind and command.
 func (l *logCopy) holds(index raft.Index, e raft.Entry) bool {
-	return l.terms[index-1] == e.Term && l.kinds[index-1] == e.Kind && bytes.Equal(l.command(index), e.Command)
+	copied := l.at(index)
+	return copied.term == e.Term && copied.kind == e.Kind && bytes.Equal(l.command(index), e.Command)
 }
 
 // sameEntry reports whether two copies hold the same entry at index, which
-// both must have.
+// both must hold.
 func sameEntry(a, b *logCopy, index raft.Index) bool {
-	return a.terms[index-1] == b.terms[index-1] && a.kinds[index-1] == b.kinds[index-1] &&
+	copiedA, copiedB := a.at(index), b.at(index)
+	return copiedA.term == copiedB.term && copiedA.kind == copiedB.kind &&
 		bytes.Equal(a.command(index), b.command(index))
 }
 
-// firstDifference returns the first index at which log differs from the
-// copy: an entry that changed, or the first index only one of them has.
-// It returns length+1 when they are equal. Every entry above unchanged is
-// compared, because the checker must not assume that the core only ever
-// truncates and appends; below it the host vouches for the entries, and
-// only the last of them is compared, as a guard against a wrong promise.
+// firstDifference returns the first index at which log, holding indexes
+// floor+1, floor+2, ..., differs from the copy: an entry that changed, or
+// the first index only one of them has. It returns length+1 when they are
+// equal. Every entry above unchanged is compared, because the checker must
+// not assume that the core only ever truncates and appends; below it the
+// host vouches for the entries, and only the last of them is compared, as
+// a guard against a wrong promise.
 func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.Index {
-	shared := min(len(log), len(l.terms))
-	skip := min(int(unchanged), shared)
-	if skip > 0 && !l.holds(raft.Index(skip), log[skip-1]) {
+	shared := min(len(log), len(l.entries))
+	skip := 0
+	if unchanged > l.floor {
+		skip = min(int(unchanged-l.floor), shared)
+	}
+	if skip > 0 && !l.holds(l.floor+raft.Index(skip), log[skip-1]) {
 		skip = 0
 	}
-	start := 0
+	start := l.commandsStart
 	if skip > 0 {
-		start = l.ends[skip-1]
+		start = l.entries[skip-1].end
 	}
 	for k := skip; k < shared; k++ {
 		// The same test as holds, written as one pass over the buffer:
-		// this loop runs over every entry at every observation.
-		e := &log[k]
-		end := l.ends[k]
-		if l.terms[k] != e.Term || l.kinds[k] != e.Kind || !bytes.Equal(l.commands[start:end], e.Command) {
-			return raft.Index(k + 1)
+		// this loop runs over every entry the host does not vouch for.
+		e, copied := &log[k], &l.entries[k]
+		if copied.term != e.Term || copied.kind != e.Kind ||
+			!bytes.Equal(l.commands[start-l.commandsStart:copied.end-l.commandsStart], e.Command) {
+			return l.floor + raft.Index(k+1)
 		}
-		start = end
+		start = copied.end
 	}
-	return raft.Index(shared + 1)
+	return l.floor + raft.Index(shared+1)
 }
 
-// replaceFrom makes the copy equal to log, given that they already agree
-// below index. It reuses the copy's memory, so a log that grows at its end
-// costs only the new entries.
-func (l *logCopy) replaceFrom(node raft.NodeID, index raft.Index, log []raft.Entry) {
-	keep := min(int(index-1), len(l.terms))
-	l.terms = l.terms[:keep]
-	l.kinds = l.kinds[:keep]
-	l.ends = l.ends[:keep]
-	end := 0
+// truncate keeps the entries up to index.
+func (l *logCopy) truncate(index raft.Index) {
+	keep := min(int(max(index, l.floor)-l.floor), len(l.entries))
+	l.entries = l.entries[:keep]
+	end := l.commandsStart
 	if keep > 0 {
-		end = l.ends[keep-1]
+		end = l.entries[keep-1].end
 	}
-	l.commands = l.commands[:end]
-	for k := keep; k < len(log); k++ {
-		e := log[k]
-		if e.Index != raft.Index(k+1) {
+	l.commands = l.commands[:end-l.commandsStart]
+}
+
+// replaceFrom makes the copy equal to log, which holds indexes floor+1,
+// floor+2, ..., given that they already agree below index. It reuses the
+// copy's memory, so a log that grows at its end costs only the new
+// entries.
+func (l *logCopy) replaceFrom(node raft.NodeID, index raft.Index, log []raft.Entry) {
+	l.truncate(index - 1)
+	end := l.commandsStart + len(l.commands)
+	for k := len(l.entries); k < len(log); k++ {
+		e := &log[k]
+		if want := l.floor + raft.Index(k+1); e.Index != want {
 			// A host bug, not a safety violation: positions would no longer
 			// mean indexes, and every later verdict would be wrong.
-			panic(fmt.Sprintf("check: %v's log holds index %d at position %d; NodeView.Log must hold indexes 1, 2, 3, ... in order",
-				node, e.Index, k+1))
+			panic(fmt.Sprintf("check: %v's log holds index %d where %d belongs; NodeView.Log must hold indexes SnapshotIndex+1, +2, ... in order",
+				node, e.Index, want))
 		}
-		l.terms = append(l.terms, e.Term)
-		l.kinds = append(l.kinds, e.Kind)
 		l.commands = append(l.commands, e.Command...)
-		l.ends = append(l.ends, len(l.commands))
+		end += len(e.Command)
+		l.entries = append(l.entries, copiedEntry{term: e.Term, end: end, kind: e.Kind})
+	}
+}
+
+// compactThrough drops the entries up to index, which the copy holds or
+// which is its floor, as the node did when it took a snapshot there
+// (thesis §5.1). The memory before them is released the next time the
+// copy grows past its capacity.
+func (l *logCopy) compactThrough(index raft.Index) {
+	if index <= l.floor {
+		return
+	}
+	l.floorTerm = l.term(index)
+	dropped := int(index - l.floor)
+	end := l.entries[dropped-1].end
+	l.commands = l.commands[end-l.commandsStart:]
+	l.commandsStart = end
+	l.entries = l.entries[dropped:]
+	l.floor = index
+}
+
+// reset empties the copy and starts it after a snapshot whose last entry
+// is at index with term: the node's log before it is not known.
+func (l *logCopy) reset(index raft.Index, term raft.Term) {
+	l.truncate(l.floor)
+	l.floor, l.floorTerm = index, term
+	if index == 0 {
+		l.floorTerm = 0
 	}
 }

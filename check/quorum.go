@@ -27,41 +27,91 @@ func WithBootstrapConfiguration(voters []raft.NodeID) Option {
 }
 
 // configurationTracker finds a node's latest configuration entry without
-// scanning its whole log at every observation.
+// scanning its whole log at every observation, and remembers the
+// configuration in effect at the log copy's floor, so that a node that
+// compacts its configuration entries into a snapshot keeps its
+// configuration (thesis §5.1: a snapshot holds "the latest configuration
+// as of the last included index").
 type configurationTracker struct {
-	// index is the latest configuration entry among entries 1..scanned
-	// (0: none).
+	// index is the latest configuration entry among entries floor+1 ..
+	// scanned (0: none).
 	index, scanned raft.Index
+	// atFloor says what configuration is in effect at the copy's floor,
+	// before any configuration entry the copy holds.
+	atFloor floorConfiguration
+	// decoded is the configuration of the entry at decodedIndex, decoded
+	// once rather than at every check; decodedIndex is 0 when none is.
+	decoded      raft.Configuration
+	decodedIndex raft.Index
+	decodedValid bool
+}
+
+// floorConfiguration is what is known of the configuration in effect at a
+// log copy's floor.
+type floorConfiguration struct {
+	// unknown is set when the floor came with a snapshot the checker did
+	// not see built (installed from the leader, or a restart): the
+	// configuration it holds is not shown to the checker.
+	unknown bool
+	// fromEntry is false while no configuration entry was ever compacted:
+	// the bootstrap configuration is in effect.
+	fromEntry     bool
+	configuration raft.Configuration
 }
 
 // update rescans what changed: the log is unchanged below changed.
 func (t *configurationTracker) update(log *logCopy, changed raft.Index) {
-	// A snapshot may have replaced the copy with placeholders (compaction.go).
-	stale := t.index > 0 && (t.index <= log.floor || t.index > log.length() || log.kinds[t.index-1] != raft.EntryConfiguration)
+	stale := t.index > 0 && (!log.known(t.index) || log.kind(t.index) != raft.EntryConfiguration)
 	if t.index >= changed || stale {
 		t.index, t.scanned = 0, 0
+		t.decodedIndex = 0
 	}
-	t.scanned = min(t.scanned, changed-1)
+	t.scanned = max(min(t.scanned, changed-1), log.floor)
 	for index := t.scanned + 1; index <= log.length(); index++ {
-		if log.kinds[index-1] == raft.EntryConfiguration {
+		if log.kind(index) == raft.EntryConfiguration {
 			t.index = index
 		}
 	}
 	t.scanned = log.length()
 }
 
+// compact records the configuration in effect at index before the copy
+// drops the entries up to it: its latest configuration entry at or below
+// index, or what was in effect at the old floor.
+func (t *configurationTracker) compact(log *logCopy, index raft.Index) {
+	if t.index == 0 || t.index > index {
+		return
+	}
+	configuration, err := raft.DecodeConfiguration(log.command(t.index))
+	t.atFloor = floorConfiguration{unknown: err != nil, fromEntry: true, configuration: configuration}
+	t.index, t.decodedIndex = 0, 0
+}
+
+// reset forgets everything: the copy now starts after a snapshot at
+// index the checker did not see built (0: an empty log, the bootstrap).
+func (t *configurationTracker) reset(index raft.Index) {
+	*t = configurationTracker{atFloor: floorConfiguration{unknown: index > 0}, scanned: index}
+}
+
 // configuration returns the node's configuration, and false when the
 // checker cannot know it: no configuration entry and no bootstrap, or a
-// snapshot that compacted the entries where one may have been.
+// snapshot whose configuration the checker was not shown.
 func (c *Checker) configuration(node *nodeRecord) (raft.Configuration, bool) {
-	if node.configuration.index == 0 {
-		if node.log.floor > 0 {
+	tracker := &node.configuration
+	if tracker.index == 0 {
+		switch {
+		case tracker.atFloor.unknown:
 			return raft.Configuration{}, false
+		case tracker.atFloor.fromEntry:
+			return tracker.atFloor.configuration, true
 		}
 		return c.bootstrap, c.bootstrapKnown
 	}
-	configuration, err := raft.DecodeConfiguration(node.log.command(node.configuration.index))
-	return configuration, err == nil
+	if tracker.decodedIndex != tracker.index {
+		configuration, err := raft.DecodeConfiguration(node.log.command(tracker.index))
+		tracker.decoded, tracker.decodedIndex, tracker.decodedValid = configuration, tracker.index, err == nil
+	}
+	return tracker.decoded, tracker.decodedValid
 }
 
 // checkCommitQuorum checks a leader's commit index when it advances in
@@ -83,22 +133,21 @@ func (c *Checker) checkCommitQuorum(node *nodeRecord, ledThisTerm bool, commitIn
 	}
 	c.counts[CommitQuorum]++
 	term := node.log.term(commitIndex)
-	var holders []string
+	if term == 0 {
+		return // inside the leader's snapshot: not known (compaction.go)
+	}
 	holds := func(id raft.NodeID) bool {
 		record, seen := c.seen(id)
-		held := seen && record.log.term(commitIndex) == term
-		if held {
-			holders = append(holders, id.String())
-		}
-		return held
+		return seen && record.log.term(commitIndex) == term
 	}
 	if configuration.HasQuorum(holds) {
 		return
 	}
-	// HasQuorum may stop early: list every holder for the evidence.
-	holders = holders[:0]
+	var holders []string
 	for _, id := range configuration.Members() {
-		holds(id)
+		if holds(id) {
+			holders = append(holders, id.String())
+		}
 	}
 	held := "none of them"
 	if len(holders) > 0 {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"fmt"
 
 	"raftctl/raft"
@@ -11,7 +12,7 @@ type appliedEntry struct {
 	node raft.NodeID
 	term raft.Term
 	kind raft.EntryKind
-	// command is the checker's own copy.
+	// command is the checker's own copy, kept for evidence.
 	command []byte
 }
 
@@ -29,18 +30,19 @@ func (a appliedEntry) entry(index raft.Index) raft.Entry {
 // first node that applied it.
 func (c *Checker) checkStateMachineSafety(node raft.NodeID, e raft.Entry) {
 	c.counts[StateMachineSafety]++
-	if e.Index == 0 {
+	record := c.records.slot(e.Index)
+	if record == nil {
+		// Index 0, or an index forgotten because no node can apply it any
+		// more (Checker.forgetRecords).
 		return
 	}
-	if c.applied == nil {
-		c.applied = map[raft.Index]appliedEntry{}
-	}
-	first, seen := c.applied[e.Index]
-	if !seen {
-		c.applied[e.Index] = appliedEntry{node: node, term: e.Term, kind: e.Kind, command: append([]byte(nil), e.Command...)}
+	if !record.appliedSeen {
+		record.applied = appliedEntry{node: node, term: e.Term, kind: e.Kind, command: c.keepCommand(record, e)}
+		record.appliedSeen = true
 		return
 	}
-	if first.term == e.Term && first.kind == e.Kind && string(first.command) == string(e.Command) {
+	first := &record.applied
+	if first.term == e.Term && first.kind == e.Kind && bytes.Equal(first.command, e.Command) {
 		return
 	}
 	c.report(violationKey{
@@ -55,4 +57,13 @@ func (c *Checker) checkStateMachineSafety(node raft.NodeID, e raft.Entry) {
 		Evidence: fmt.Sprintf("%v applied index %d %s but %v applied index %d %s",
 			first.node, e.Index, c.describe(first.entry(e.Index)), node, e.Index, c.describe(e)),
 	})
+}
+
+// keepCommand returns a copy of e's command to keep in record, sharing the
+// bytes of the entry seen committed there when it is the same.
+func (c *Checker) keepCommand(record *indexRecord, e raft.Entry) []byte {
+	if record.committedSeen && bytes.Equal(record.committed.command, e.Command) {
+		return record.committed.command
+	}
+	return c.records.commands.copy(e.Command)
 }
