@@ -104,11 +104,19 @@ func (c *Checker) checkCurrentLeadersHold(record committedEntry) {
 func (c *Checker) checkLeaderHoldsCommitted(leader *nodeRecord, from raft.Index) {
 	c.counts[LeaderCompleteness]++
 	for index := max(from, c.records.base+1); index <= c.records.last(); index++ {
-		slot := c.records.find(index)
-		for k := range slot.committedCount() {
-			if record := slot.committedEntry(k); record.commitTerm < leader.term {
-				c.checkLeaderHolds(leader, *record)
-			}
+		c.checkLeaderHoldsAt(leader, &c.records.records[c.records.front+int(index-c.records.base-1)])
+	}
+	for _, index := range c.records.farIndexes(from) {
+		c.checkLeaderHoldsAt(leader, c.records.far[index])
+	}
+}
+
+// checkLeaderHoldsAt checks a leader's log against the entries committed
+// at one index in a term before the leader's.
+func (c *Checker) checkLeaderHoldsAt(leader *nodeRecord, slot *indexRecord) {
+	for k := range slot.committedCount() {
+		if record := slot.committedEntry(k); record.commitTerm < leader.term {
+			c.checkLeaderHolds(leader, *record)
 		}
 	}
 }

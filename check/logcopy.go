@@ -18,8 +18,8 @@ import (
 // when the node drops them (compaction.go), so its memory follows the
 // node's log, not the history.
 //
-// Invariant: entries[k] is the entry at index floor+k+1; the commands of
-// entries[0], entries[1], ... lie one after another in commands, the
+// Invariant: entries[front+k] is the entry at index floor+k+1; the
+// commands of the live entries lie one after another in commands, the
 // command of entries[k] ending at entries[k].end-commandsStart.
 type logCopy struct {
 	// floor is the last index the copy does not hold: the node's snapshot's
@@ -27,12 +27,17 @@ type logCopy struct {
 	// term (the snapshot's last included term), 0 when floor is 0.
 	floor     raft.Index
 	floorTerm raft.Term
-	entries   []copiedEntry
-	commands  []byte
-	// commandsStart counts the command bytes dropped from the front of
-	// commands (with entries compacted), so that an end recorded before a
-	// drop stays valid after it.
+	// entries[:front] are compacted entries not yet cleared away: they are
+	// moved out once they outnumber the live ones, so that compacting
+	// costs amortized constant time per entry and the memory is reused.
+	entries []copiedEntry
+	front   int
+	// commands[:liveStart-commandsStart] are the commands of the
+	// compacted entries; commandsStart counts the bytes cleared away before
+	// commands[0], so that an end recorded before stays valid after.
+	commands      []byte
 	commandsStart int
+	liveStart     int
 }
 
 // copiedEntry is one entry of a logCopy, without its command bytes.
@@ -45,7 +50,7 @@ type copiedEntry struct {
 }
 
 // length returns the index of the last entry, floor for an empty copy.
-func (l *logCopy) length() raft.Index { return l.floor + raft.Index(len(l.entries)) }
+func (l *logCopy) length() raft.Index { return l.floor + raft.Index(len(l.entries)-l.front) }
 
 // known reports whether the copy holds the entry at index: not compacted
 // (at or below floor) and not past the end.
@@ -54,7 +59,7 @@ func (l *logCopy) known(index raft.Index) bool {
 }
 
 // at returns the entry at index, which the copy must hold.
-func (l *logCopy) at(index raft.Index) *copiedEntry { return &l.entries[index-l.floor-1] }
+func (l *logCopy) at(index raft.Index) *copiedEntry { return &l.entries[l.front+int(index-l.floor-1)] }
 
 // term returns the term of the entry at index: the snapshot's last
 // included term at floor, and 0 where the copy holds nothing.
@@ -74,9 +79,9 @@ func (l *logCopy) kind(index raft.Index) raft.EntryKind { return l.at(index).kin
 // command returns the command bytes of the entry at index, which the copy
 // must hold. The slice aliases the copy: read it before the copy changes.
 func (l *logCopy) command(index raft.Index) []byte {
-	position := int(index - l.floor - 1)
-	start := l.commandsStart
-	if position > 0 {
+	position := l.front + int(index-l.floor-1)
+	start := l.liveStart
+	if position > l.front {
 		start = l.entries[position-1].end
 	}
 	return l.commands[start-l.commandsStart : l.entries[position].end-l.commandsStart]
@@ -111,7 +116,8 @@ func sameEntry(a, b *logCopy, index raft.Index) bool {
 // host vouches for the entries, and only the last of them is compared, as
 // a guard against a wrong promise.
 func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.Index {
-	shared := min(len(log), len(l.entries))
+	live := l.entries[l.front:]
+	shared := min(len(log), len(live))
 	skip := 0
 	if unchanged > l.floor {
 		skip = min(int(unchanged-l.floor), shared)
@@ -119,14 +125,14 @@ func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.I
 	if skip > 0 && !l.holds(l.floor+raft.Index(skip), log[skip-1]) {
 		skip = 0
 	}
-	start := l.commandsStart
+	start := l.liveStart
 	if skip > 0 {
-		start = l.entries[skip-1].end
+		start = live[skip-1].end
 	}
 	for k := skip; k < shared; k++ {
 		// The same test as holds, written as one pass over the buffer:
 		// this loop runs over every entry the host does not vouch for.
-		e, copied := &log[k], &l.entries[k]
+		e, copied := &log[k], &live[k]
 		if copied.term != e.Term || copied.kind != e.Kind ||
 			!bytes.Equal(l.commands[start-l.commandsStart:copied.end-l.commandsStart], e.Command) {
 			return l.floor + raft.Index(k+1)
@@ -138,11 +144,11 @@ func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.I
 
 // truncate keeps the entries up to index.
 func (l *logCopy) truncate(index raft.Index) {
-	keep := min(int(max(index, l.floor)-l.floor), len(l.entries))
-	l.entries = l.entries[:keep]
-	end := l.commandsStart
+	keep := min(int(max(index, l.floor)-l.floor), len(l.entries)-l.front)
+	l.entries = l.entries[:l.front+keep]
+	end := l.liveStart
 	if keep > 0 {
-		end = l.entries[keep-1].end
+		end = l.entries[l.front+keep-1].end
 	}
 	l.commands = l.commands[:end-l.commandsStart]
 }
@@ -154,7 +160,7 @@ func (l *logCopy) truncate(index raft.Index) {
 func (l *logCopy) replaceFrom(node raft.NodeID, index raft.Index, log []raft.Entry) {
 	l.truncate(index - 1)
 	end := l.commandsStart + len(l.commands)
-	for k := len(l.entries); k < len(log); k++ {
+	for k := len(l.entries) - l.front; k < len(log); k++ {
 		e := &log[k]
 		if want := l.floor + raft.Index(k+1); e.Index != want {
 			// A host bug, not a safety violation: positions would no longer
@@ -170,25 +176,32 @@ func (l *logCopy) replaceFrom(node raft.NodeID, index raft.Index, log []raft.Ent
 
 // compactThrough drops the entries up to index, which the copy holds or
 // which is its floor, as the node did when it took a snapshot there
-// (thesis §5.1). The memory before them is released the next time the
-// copy grows past its capacity.
+// (thesis §5.1).
 func (l *logCopy) compactThrough(index raft.Index) {
 	if index <= l.floor {
 		return
 	}
 	l.floorTerm = l.term(index)
-	dropped := int(index - l.floor)
-	end := l.entries[dropped-1].end
-	l.commands = l.commands[end-l.commandsStart:]
-	l.commandsStart = end
-	l.entries = l.entries[dropped:]
+	l.front += int(index - l.floor)
+	l.liveStart = l.entries[l.front-1].end
 	l.floor = index
+	if live := len(l.entries) - l.front; l.front >= live {
+		// Move the live entries to the front: each compacted entry pays for
+		// at most one live entry moved.
+		l.entries = append(l.entries[:0], l.entries[l.front:]...)
+		l.front = 0
+		l.commands = append(l.commands[:0], l.commands[l.liveStart-l.commandsStart:]...)
+		l.commandsStart = l.liveStart
+	}
 }
 
 // reset empties the copy and starts it after a snapshot whose last entry
 // is at index with term: the node's log before it is not known.
 func (l *logCopy) reset(index raft.Index, term raft.Term) {
-	l.truncate(l.floor)
+	l.entries, l.front = l.entries[:0], 0
+	l.commandsStart += len(l.commands)
+	l.commands = l.commands[:0]
+	l.liveStart = l.commandsStart
 	l.floor, l.floorTerm = index, term
 	if index == 0 {
 		l.floorTerm = 0

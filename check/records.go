@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"slices"
 
 	"raftctl/raft"
 )
@@ -17,9 +18,16 @@ import (
 // (Checker.forgetRecords): its memory follows the span of indexes some node
 // may still hold, not the length of the history.
 type indexRecords struct {
-	// base is the index before the first record.
+	// base is the index before the first record: records[front] is the
+	// record of base+1. records[:front] are forgotten records not yet
+	// cleared away, moved out once they outnumber the kept ones.
 	base    raft.Index
 	records []indexRecord
+	front   int
+	// far holds the records of indexes too far from the window to make
+	// room for (a stray index from a real cluster's record stream, such as
+	// 1<<62, must not make the window that long); nil in every normal run.
+	far map[raft.Index]*indexRecord
 	// forgotten is the last index forgotten for good: no record is kept at
 	// it or below (Checker.forgetRecords).
 	forgotten raft.Index
@@ -60,16 +68,25 @@ func (r *indexRecord) committedEntry(k int) *committedEntry {
 }
 
 // last returns the highest index with a record slot, base for none.
-func (w *indexRecords) last() raft.Index { return w.base + raft.Index(len(w.records)) }
+func (w *indexRecords) last() raft.Index { return w.base + raft.Index(len(w.records)-w.front) }
 
-// find returns the record of index, or nil when the window holds no slot
-// for it.
+// find returns the record of index, or nil when there is none.
 func (w *indexRecords) find(index raft.Index) *indexRecord {
+	if w.far != nil {
+		if record, found := w.far[index]; found {
+			return record
+		}
+	}
 	if index <= w.base || index > w.last() {
 		return nil
 	}
-	return &w.records[index-w.base-1]
+	return &w.records[w.front+int(index-w.base-1)]
 }
+
+// maximumGap is how many indexes beyond its size the window grows by at
+// once to reach a new index; an index further away gets a record of its
+// own in far.
+const maximumGap = 1 << 16
 
 // slot returns the record of index, making room for it. Growing down to
 // an index below the window (a node whose history starts lower than the
@@ -81,25 +98,43 @@ func (w *indexRecords) slot(index raft.Index) *indexRecord {
 	if index == 0 || index <= w.forgotten {
 		return nil
 	}
-	if len(w.records) == 0 {
-		w.base = index - 1
+	if record := w.find(index); record != nil {
+		return record
 	}
-	if index <= w.base {
-		newBase := index - 1
-		if room := raft.Index(len(w.records)); w.base > room {
-			newBase = min(newBase, w.base-room)
-		} else {
-			newBase = 0
+	kept := raft.Index(len(w.records) - w.front)
+	switch {
+	case kept == 0:
+		w.records, w.front, w.base = w.records[:0], 0, index-1
+	case index > w.base+kept+max(kept, maximumGap) || index <= w.base && w.base-index >= max(kept, maximumGap):
+		if w.far == nil {
+			w.far = make(map[raft.Index]*indexRecord)
 		}
-		newBase = max(newBase, w.forgotten)
-		grown := make([]indexRecord, int(w.base-newBase)+len(w.records))
-		copy(grown[w.base-newBase:], w.records)
-		w.records, w.base = grown, newBase
+		record := &indexRecord{}
+		w.far[index] = record
+		return record
+	case index <= w.base:
+		newBase := max(min(index-1, w.base-min(kept, w.base)), w.forgotten)
+		grown := make([]indexRecord, int(w.base-newBase+kept))
+		copy(grown[w.base-newBase:], w.records[w.front:])
+		w.records, w.front, w.base = grown, 0, newBase
 	}
 	for index > w.last() {
 		w.records = append(w.records, indexRecord{})
 	}
-	return &w.records[index-w.base-1]
+	return &w.records[w.front+int(index-w.base-1)]
+}
+
+// farIndexes returns the indexes from from on that have a record in far,
+// in order.
+func (w *indexRecords) farIndexes(from raft.Index) []raft.Index {
+	var indexes []raft.Index
+	for index := range w.far {
+		if index >= from {
+			indexes = append(indexes, index)
+		}
+	}
+	slices.Sort(indexes)
+	return indexes
 }
 
 // forgetThrough forgets the records of index and the indexes below it, for
@@ -109,17 +144,26 @@ func (w *indexRecords) forgetThrough(index raft.Index) {
 		return
 	}
 	w.forgotten = index
+	for far := range w.far {
+		if far <= index {
+			delete(w.far, far)
+		}
+	}
 	if index <= w.base {
 		return
 	}
-	dropped := min(int(index-w.base), len(w.records))
-	// Clear the dropped records so that their command bytes can be
-	// collected before the slice is next reallocated.
-	clear(w.records[:dropped])
-	w.records = w.records[dropped:]
+	dropped := min(int(index-w.base), len(w.records)-w.front)
+	// Clear the forgotten records at once, so that their command bytes can
+	// be collected.
+	clear(w.records[w.front : w.front+dropped])
+	w.front += dropped
 	w.base += raft.Index(dropped)
-	if len(w.records) == 0 {
-		w.records = nil
+	if kept := len(w.records) - w.front; w.front >= kept {
+		// Move the kept records to the front: each forgotten record pays
+		// for at most one kept record moved.
+		copy(w.records, w.records[w.front:])
+		clear(w.records[kept:])
+		w.records, w.front = w.records[:kept], 0
 	}
 }
 
