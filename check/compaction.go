@@ -75,7 +75,46 @@ func (c *Checker) ObserveSnapshot(node raft.NodeID, index raft.Index, term raft.
 		Index:    index,
 		Terms:    []raft.Term{first.term, term},
 		Evidence: fmt.Sprintf("%v applied index %d %s but %v loaded a snapshot whose index %d has term %d",
-			first.node, index, c.describe(first.entry(index)), node, index, term),
+			first.node, index, c.describe(first.entry(index, &c.records.commands)), node, index, term),
 	})
 	return c.foundSince(found)
+}
+
+// forgetRecords drops the records no check can need any more: those of
+// the indexes below every node's snapshot (the lowest floor of all the log
+// copies, crashed nodes included, whose storage survives). The reasoning,
+// property by property (thesis Fig. 3.2):
+//
+//   - State Machine Safety compares an entry a node applies with the first
+//     one applied at its index. A node applies only indexes above its
+//     state machine's, which starts at its snapshot's last index at least
+//     (thesis §5.1: a restart loads the snapshot, an InstallSnapshot
+//     replaces the state machine), so no node can apply an index below
+//     every snapshot again. ObserveSnapshot compares a snapshot's last
+//     index, which is some node's floor, never below the lowest one: the
+//     record there is kept.
+//   - Leader Completeness demands of a leader the committed entries above
+//     its snapshot (checkLeaderHolds); below every node's snapshot, no
+//     leader's log holds an entry to compare.
+//   - Election Safety, Leader Append-Only and Log Matching do not use
+//     these records.
+//
+// A node the checker has not seen yet, or one whose disk was wiped,
+// starts with an empty log: it can come to hold an index below every
+// snapshot only inside a snapshot (InstallSnapshot), never as an entry to
+// apply one by one, because every leader's log starts above its own
+// snapshot. The lowest floor is taken over the nodes seen so far: a host
+// shows the checker every node before any of them compacts (cluster.Local
+// observes each node as it starts).
+func (c *Checker) forgetRecords() {
+	if len(c.nodes) == 0 {
+		return
+	}
+	lowest := c.nodes[0].log.floor
+	for _, node := range c.nodes[1:] {
+		lowest = min(lowest, node.log.floor)
+	}
+	if lowest > 1 {
+		c.records.forgetThrough(lowest - 1)
+	}
 }

@@ -13,8 +13,8 @@ type committedEntry struct {
 	index raft.Index
 	term  raft.Term
 	kind  raft.EntryKind
-	// command is the checker's own copy, for evidence.
-	command []byte
+	// command is the checker's own copy, for evidence (records.go).
+	command commandRef
 	// commitTerm is the lowest term of a node seen holding the entry
 	// committed. The entry was committed in that term or earlier, so every
 	// leader of a higher term must hold it: using the node's term never
@@ -24,8 +24,9 @@ type committedEntry struct {
 	node raft.NodeID
 }
 
-func (e committedEntry) entry() raft.Entry {
-	return raft.Entry{Index: e.index, Term: e.term, Kind: e.kind, Command: e.command}
+// entry rebuilds the entry, with its command from commands.
+func (e committedEntry) entry(commands *commandArena) raft.Entry {
+	return raft.Entry{Index: e.index, Term: e.term, Kind: e.kind, Command: commands.bytes(e.command)}
 }
 
 // recordCommitted records the entries of the node's log up to its commit
@@ -47,9 +48,9 @@ func (c *Checker) recordCommittedEntry(node *nodeRecord, index raft.Index) {
 	if slot == nil {
 		return // forgotten: no leader can lack it any more (Checker.forgetRecords)
 	}
-	for k := range slot.committedCount() {
-		record := slot.committedEntry(k)
-		if !node.log.holds(index, record.entry()) {
+	for k := range c.records.committedCount(index, slot) {
+		record := c.records.committedEntry(index, slot, k)
+		if !node.log.holds(index, record.entry(&c.records.commands)) {
 			continue
 		}
 		if node.term < record.commitTerm {
@@ -60,24 +61,21 @@ func (c *Checker) recordCommittedEntry(node *nodeRecord, index raft.Index) {
 	}
 	held := node.log.at(index)
 	command := node.log.command(index)
-	if slot.appliedSeen && bytes.Equal(slot.applied.command, command) {
-		command = slot.applied.command
+	var reference commandRef
+	if slot.appliedSeen && bytes.Equal(c.records.commands.bytes(slot.applied.command), command) {
+		reference = slot.applied.command
 	} else {
-		command = c.records.commands.copy(command)
+		reference = c.records.keepCommand(index, command)
 	}
 	record := committedEntry{
 		index:      index,
 		term:       held.term,
 		kind:       held.kind,
-		command:    command,
+		command:    reference,
 		commitTerm: node.term,
 		node:       node.id,
 	}
-	if slot.committedSeen {
-		slot.otherCommitted = append(slot.otherCommitted, record)
-	} else {
-		slot.committed, slot.committedSeen = record, true
-	}
+	c.records.addCommitted(index, slot, record)
 	c.checkCurrentLeadersHold(record)
 }
 
@@ -103,19 +101,21 @@ func (c *Checker) checkCurrentLeadersHold(record committedEntry) {
 // afterwards only the part of its log that changed needs checking again.
 func (c *Checker) checkLeaderHoldsCommitted(leader *nodeRecord, from raft.Index) {
 	c.counts[LeaderCompleteness]++
-	for index := max(from, c.records.base+1); index <= c.records.last(); index++ {
-		c.checkLeaderHoldsAt(leader, &c.records.records[c.records.front+int(index-c.records.base-1)])
+	for index := max(from, c.records.low); index <= c.records.high; index++ {
+		if slot := c.records.paged(index); slot != nil {
+			c.checkLeaderHoldsAt(leader, index, slot)
+		}
 	}
 	for _, index := range c.records.farIndexes(from) {
-		c.checkLeaderHoldsAt(leader, c.records.far[index])
+		c.checkLeaderHoldsAt(leader, index, c.records.far[index])
 	}
 }
 
 // checkLeaderHoldsAt checks a leader's log against the entries committed
-// at one index in a term before the leader's.
-func (c *Checker) checkLeaderHoldsAt(leader *nodeRecord, slot *indexRecord) {
-	for k := range slot.committedCount() {
-		if record := slot.committedEntry(k); record.commitTerm < leader.term {
+// at index, whose record is slot, in a term before the leader's.
+func (c *Checker) checkLeaderHoldsAt(leader *nodeRecord, index raft.Index, slot *indexRecord) {
+	for k := range c.records.committedCount(index, slot) {
+		if record := c.records.committedEntry(index, slot, k); record.commitTerm < leader.term {
 			c.checkLeaderHolds(leader, *record)
 		}
 	}
@@ -133,7 +133,7 @@ func (c *Checker) checkLeaderHolds(leader *nodeRecord, record committedEntry) {
 		if record.term == leader.log.floorTerm {
 			return
 		}
-	} else if record.index <= leader.log.length() && leader.log.holds(record.index, record.entry()) {
+	} else if record.index <= leader.log.length() && leader.log.holds(record.index, record.entry(&c.records.commands)) {
 		return
 	}
 	holds := "has no entry at that index"
@@ -153,6 +153,6 @@ func (c *Checker) checkLeaderHolds(leader *nodeRecord, record committedEntry) {
 		Index:    record.index,
 		Terms:    []raft.Term{record.term, record.commitTerm, leader.term},
 		Evidence: fmt.Sprintf("%v saw index %d %s committed in term %d, but %v, leader of term %d, %s",
-			record.node, record.index, c.describe(record.entry()), record.commitTerm, leader.id, leader.term, holds),
+			record.node, record.index, c.describe(record.entry(&c.records.commands)), record.commitTerm, leader.id, leader.term, holds),
 	})
 }

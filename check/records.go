@@ -2,73 +2,94 @@ package check
 
 import (
 	"bytes"
+	"math"
 	"slices"
 
 	"raftctl/raft"
 )
 
 // indexRecords is what the checker remembers about each index of the
-// history, beyond the nodes' logs: the entries seen committed there
-// (Leader Completeness) and the first entry applied there (State Machine
-// Safety). It is a window over the indexes from base+1 on, a slice rather
-// than a map: the indexes a run touches are consecutive, and an
-// observation reads the records of neighbouring indexes one after another.
+// history, beyond the nodes' logs: the entry seen committed there (Leader
+// Completeness) and the first entry applied there (State Machine Safety).
 //
-// The window's front is dropped once no check can need it any more
-// (Checker.forgetRecords): its memory follows the span of indexes some node
-// may still hold, not the length of the history.
+// The records lie in pages of consecutive indexes, not in a map: the
+// indexes a run touches are consecutive, an observation reads the records
+// of neighbouring indexes one after another, and a page is allocated once,
+// never copied as the history grows. The records hold no pointers (their
+// commands are positions in an arena), so the garbage collector need not
+// scan them.
+//
+// The pages below every node's snapshot are dropped once no check can need
+// them any more (Checker.forgetRecords): the memory follows the span of
+// indexes some node may still hold, not the length of the history.
 type indexRecords struct {
-	// base is the index before the first record: records[front] is the
-	// record of base+1. records[:front] are forgotten records not yet
-	// cleared away, moved out once they outnumber the kept ones.
-	base    raft.Index
-	records []indexRecord
-	front   int
-	// far holds the records of indexes too far from the window to make
-	// room for (a stray index from a real cluster's record stream, such as
-	// 1<<62, must not make the window that long); nil in every normal run.
+	// pages[k] holds the records of page number firstPage+k, the indexes
+	// (firstPage+k)*pageRecords+1 and on; nil where nothing was recorded.
+	pages     []*recordPage
+	firstPage raft.Index
+	// low and high bound the indexes recorded in pages (0 for none).
+	low, high raft.Index
+	// far holds the records of indexes too far from the pages to make room
+	// for (a stray index from a real cluster's record stream, such as
+	// 1<<62, must not allocate every page up to it); nil in a normal run.
 	far map[raft.Index]*indexRecord
+	// others holds, per index, the entries seen committed there that
+	// differ from the first one: only ever after a safety violation.
+	others map[raft.Index][]committedEntry
 	// forgotten is the last index forgotten for good: no record is kept at
 	// it or below (Checker.forgetRecords).
 	forgotten raft.Index
-	// commands holds the command bytes of the records.
-	commands commandSlab
+	commands  commandArena
+}
+
+// pageRecords is how many indexes a page of records holds.
+const pageRecords = 512
+
+// maximumGapPages is how many empty pages the records grow by at once to
+// reach a new index, beyond as many as they hold; an index further away
+// gets a record of its own in far.
+const maximumGapPages = 128
+
+// recordPage is the records of pageRecords consecutive indexes.
+type recordPage struct {
+	records [pageRecords]indexRecord
+	// lowestCommand is the lowest arena position of a command the page's
+	// records refer to.
+	lowestCommand int64
 }
 
 // indexRecord is what is remembered about one index.
 type indexRecord struct {
 	// committed is the first entry seen committed at the index, when
-	// committedSeen; otherCommitted holds the entries seen committed there
-	// that differ from it, only ever after a safety violation.
-	committed      committedEntry
-	otherCommitted []committedEntry
-	committedSeen  bool
-	// applied is the first entry any node applied at the index, when
-	// appliedSeen.
-	applied     appliedEntry
+	// committedSeen; indexRecords.others holds the different ones.
+	committed     committedEntry
+	applied       appliedEntry
+	committedSeen bool
+	// appliedSeen: applied is the first entry any node applied there.
 	appliedSeen bool
 }
 
-// committedCount returns how many different entries were seen committed at
-// the record's index.
-func (r *indexRecord) committedCount() int {
-	if !r.committedSeen {
-		return 0
+// page returns the page of index from pages and its position there, or
+// nil.
+func (w *indexRecords) page(index raft.Index) (*recordPage, int) {
+	number := (index - 1) / pageRecords
+	if index == 0 || number < w.firstPage || number-w.firstPage >= raft.Index(len(w.pages)) {
+		return nil, 0
 	}
-	return 1 + len(r.otherCommitted)
+	return w.pages[number-w.firstPage], int((index - 1) % pageRecords)
 }
 
-// committedEntry returns the k-th entry seen committed at the record's
-// index, k < committedCount().
-func (r *indexRecord) committedEntry(k int) *committedEntry {
-	if k == 0 {
-		return &r.committed
+// paged returns the record of index in the pages, or nil.
+func (w *indexRecords) paged(index raft.Index) *indexRecord {
+	if index <= w.forgotten {
+		return nil
 	}
-	return &r.otherCommitted[k-1]
+	page, position := w.page(index)
+	if page == nil {
+		return nil
+	}
+	return &page.records[position]
 }
-
-// last returns the highest index with a record slot, base for none.
-func (w *indexRecords) last() raft.Index { return w.base + raft.Index(len(w.records)-w.front) }
 
 // find returns the record of index, or nil when there is none.
 func (w *indexRecords) find(index raft.Index) *indexRecord {
@@ -77,51 +98,92 @@ func (w *indexRecords) find(index raft.Index) *indexRecord {
 			return record
 		}
 	}
-	if index <= w.base || index > w.last() {
-		return nil
-	}
-	return &w.records[w.front+int(index-w.base-1)]
+	return w.paged(index)
 }
 
-// maximumGap is how many indexes beyond its size the window grows by at
-// once to reach a new index; an index further away gets a record of its
-// own in far.
-const maximumGap = 1 << 16
-
-// slot returns the record of index, making room for it. Growing down to
-// an index below the window (a node whose history starts lower than the
-// first one seen) makes room for as many indexes again as the window
-// holds, so that a node walking down one index at a time costs amortized
-// constant time. It returns nil for index 0 and for forgotten indexes (at
-// or below forgotten, see forgetThrough).
+// slot returns the record of index, making room for it. It returns nil for
+// index 0 and for forgotten indexes (at or below forgotten, see
+// forgetThrough).
 func (w *indexRecords) slot(index raft.Index) *indexRecord {
 	if index == 0 || index <= w.forgotten {
 		return nil
 	}
-	if record := w.find(index); record != nil {
-		return record
+	if w.far != nil {
+		if record, found := w.far[index]; found {
+			return record
+		}
 	}
-	kept := raft.Index(len(w.records) - w.front)
+	number := (index - 1) / pageRecords
+	held := raft.Index(len(w.pages))
 	switch {
-	case kept == 0:
-		w.records, w.front, w.base = w.records[:0], 0, index-1
-	case index > w.base+kept+max(kept, maximumGap) || index <= w.base && w.base-index >= max(kept, maximumGap):
+	case held == 0:
+		w.pages, w.firstPage = append(w.pages[:0], nil), number
+	case number < w.firstPage && w.firstPage-number <= max(held, maximumGapPages):
+		w.pages = slices.Insert(w.pages, 0, make([]*recordPage, w.firstPage-number)...)
+		w.firstPage = number
+	case number >= w.firstPage && number < w.firstPage+held:
+		// The page's place is there already.
+	case number >= w.firstPage+held && number-w.firstPage-held < max(held, maximumGapPages):
+		for number >= w.firstPage+raft.Index(len(w.pages)) {
+			w.pages = append(w.pages, nil)
+		}
+	default:
 		if w.far == nil {
 			w.far = make(map[raft.Index]*indexRecord)
 		}
 		record := &indexRecord{}
 		w.far[index] = record
 		return record
-	case index <= w.base:
-		newBase := max(min(index-1, w.base-min(kept, w.base)), w.forgotten)
-		grown := make([]indexRecord, int(w.base-newBase+kept))
-		copy(grown[w.base-newBase:], w.records[w.front:])
-		w.records, w.front, w.base = grown, 0, newBase
 	}
-	for index > w.last() {
-		w.records = append(w.records, indexRecord{})
+	page := &w.pages[number-w.firstPage]
+	if *page == nil {
+		*page = &recordPage{lowestCommand: math.MaxInt64}
 	}
-	return &w.records[w.front+int(index-w.base-1)]
+	if w.low == 0 || index < w.low {
+		w.low = index
+	}
+	w.high = max(w.high, index)
+	return &(*page).records[(index-1)%pageRecords]
+}
+
+// keepCommand copies a command into the arena for the record of index,
+// which slot made.
+func (w *indexRecords) keepCommand(index raft.Index, command []byte) commandRef {
+	reference := w.commands.add(command)
+	if page, _ := w.page(index); page != nil {
+		page.lowestCommand = min(page.lowestCommand, reference.at)
+	}
+	return reference
+}
+
+// committedCount returns how many different entries were seen committed at
+// index, whose record is r.
+func (w *indexRecords) committedCount(index raft.Index, r *indexRecord) int {
+	if !r.committedSeen {
+		return 0
+	}
+	return 1 + len(w.others[index])
+}
+
+// committedEntry returns the k-th entry seen committed at index, whose
+// record is r; k < committedCount.
+func (w *indexRecords) committedEntry(index raft.Index, r *indexRecord, k int) *committedEntry {
+	if k == 0 {
+		return &r.committed
+	}
+	return &w.others[index][k-1]
+}
+
+// addCommitted records another entry seen committed at index.
+func (w *indexRecords) addCommitted(index raft.Index, r *indexRecord, e committedEntry) {
+	if !r.committedSeen {
+		r.committed, r.committedSeen = e, true
+		return
+	}
+	if w.others == nil {
+		w.others = make(map[raft.Index][]committedEntry)
+	}
+	w.others[index] = append(w.others[index], e)
 }
 
 // farIndexes returns the indexes from from on that have a record in far,
@@ -138,98 +200,131 @@ func (w *indexRecords) farIndexes(from raft.Index) []raft.Index {
 }
 
 // forgetThrough forgets the records of index and the indexes below it, for
-// good: slot refuses them from now on.
+// good: slot refuses them from now on. Whole pages are released, and the
+// arena's commands that no kept record refers to.
 func (w *indexRecords) forgetThrough(index raft.Index) {
 	if index <= w.forgotten {
 		return
 	}
 	w.forgotten = index
-	for far := range w.far {
+	lowest := w.commands.next
+	for far, record := range w.far {
 		if far <= index {
 			delete(w.far, far)
+			continue
+		}
+		if record.committedSeen {
+			lowest = min(lowest, record.committed.command.at)
+		}
+		if record.appliedSeen {
+			lowest = min(lowest, record.applied.command.at)
 		}
 	}
-	if index <= w.base {
-		return
+	for other, entries := range w.others {
+		if other <= index {
+			delete(w.others, other)
+			continue
+		}
+		for _, e := range entries {
+			lowest = min(lowest, e.command.at)
+		}
 	}
-	dropped := min(int(index-w.base), len(w.records)-w.front)
-	// Clear the forgotten records at once, so that their command bytes can
-	// be collected.
-	clear(w.records[w.front : w.front+dropped])
-	w.front += dropped
-	w.base += raft.Index(dropped)
-	if kept := len(w.records) - w.front; w.front >= kept {
-		// Move the kept records to the front: each forgotten record pays
-		// for at most one kept record moved.
-		copy(w.records, w.records[w.front:])
-		clear(w.records[kept:])
-		w.records, w.front = w.records[:kept], 0
+	for len(w.pages) > 0 && (w.firstPage+1)*pageRecords <= index {
+		w.pages[0] = nil
+		w.pages = w.pages[1:]
+		w.firstPage++
 	}
+	for _, page := range w.pages {
+		if page != nil {
+			lowest = min(lowest, page.lowestCommand)
+		}
+	}
+	w.low = max(w.low, index+1)
+	if len(w.pages) == 0 || w.low > w.high {
+		w.pages, w.low, w.high = nil, 0, 0
+	}
+	w.commands.forgetBelow(lowest)
 }
 
-// commandSlab copies small commands into shared chunks, so that
-// remembering a command costs no allocation of its own. A chunk is freed
-// when no record refers to it any more; records are dropped roughly in
-// index order, and so are the chunks.
-type commandSlab struct {
-	chunk []byte
+// commandRef is where a command lies in a commandArena.
+type commandRef struct {
+	at     int64
+	length uint32
 }
 
-// slabChunkBytes is the size of one chunk; commands larger than a quarter
-// of it get their own allocation.
-const slabChunkBytes = 16 << 10
+// commandArena holds commands one after another in chunks, so that
+// remembering one costs no allocation of its own and no pointer for the
+// garbage collector to follow. Positions count bytes from the first one
+// ever added; chunks wholly below the lowest position still referred to
+// are released.
+type commandArena struct {
+	// chunks[k] holds the positions first+k*arenaChunkBytes and on.
+	chunks [][]byte
+	first  int64
+	// next is the position of the next byte added.
+	next int64
+	// large holds the commands too large for a chunk, by position.
+	large map[int64][]byte
+}
 
-// copy returns a copy of command that the caller may keep.
-func (s *commandSlab) copy(command []byte) []byte {
-	if len(command) == 0 {
+// arenaChunkBytes is the size of a chunk; a command larger than a quarter
+// of it is kept on its own.
+const arenaChunkBytes = 64 << 10
+
+// add copies command into the arena.
+func (a *commandArena) add(command []byte) commandRef {
+	length := len(command)
+	if length > arenaChunkBytes/4 {
+		// Kept apart, under a position of its own (one byte of the arena).
+		if a.large == nil {
+			a.large = make(map[int64][]byte)
+		}
+		reference := a.add([]byte{0})
+		reference.length = uint32(length)
+		a.large[reference.at] = bytes.Clone(command)
+		return reference
+	}
+	last := len(a.chunks) - 1
+	if last < 0 || arenaChunkBytes-len(a.chunks[last]) < length {
+		if last >= 0 {
+			a.next = a.first + int64(len(a.chunks))*arenaChunkBytes
+		} else {
+			a.first = a.next
+		}
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunkBytes))
+		last++
+	}
+	reference := commandRef{at: a.next, length: uint32(length)}
+	a.chunks[last] = append(a.chunks[last], command...)
+	a.next += int64(length)
+	return reference
+}
+
+// bytes returns the command at reference. The slice aliases the arena.
+func (a *commandArena) bytes(reference commandRef) []byte {
+	switch {
+	case reference.length == 0:
 		return nil
+	case reference.length > arenaChunkBytes/4:
+		return a.large[reference.at]
 	}
-	if len(command) > slabChunkBytes/4 {
-		return bytes.Clone(command)
-	}
-	if cap(s.chunk)-len(s.chunk) < len(command) {
-		s.chunk = make([]byte, 0, slabChunkBytes)
-	}
-	start := len(s.chunk)
-	s.chunk = append(s.chunk, command...)
-	return s.chunk[start:len(s.chunk):len(s.chunk)]
+	offset := reference.at - a.first
+	chunk := a.chunks[offset/arenaChunkBytes]
+	start := int(offset % arenaChunkBytes)
+	return chunk[start : start+int(reference.length)]
 }
 
-// forgetRecords drops the records no check can need any more: those of
-// the indexes below every node's snapshot (the lowest floor of all the log
-// copies, crashed nodes included, whose storage survives). The reasoning,
-// property by property (thesis Fig. 3.2):
-//
-//   - State Machine Safety compares an entry a node applies with the first
-//     one applied at its index. A node applies only indexes above its
-//     state machine's, which starts at its snapshot's last index at least
-//     (thesis §5.1: a restart loads the snapshot, an InstallSnapshot
-//     replaces the state machine), so no node can apply an index below
-//     every snapshot again. ObserveSnapshot compares a snapshot's last
-//     index, which is some node's floor, never below the lowest one: the
-//     record there is kept.
-//   - Leader Completeness demands of a leader the committed entries above
-//     its snapshot (checkLeaderHolds); below every node's snapshot, no
-//     leader's log holds an entry to compare.
-//   - Election Safety, Leader Append-Only and Log Matching do not use
-//     these records.
-//
-// A node the checker has not seen yet, or one whose disk was wiped,
-// starts with an empty log: it can come to hold an index below every
-// snapshot only inside a snapshot (InstallSnapshot), never as an entry to
-// apply one by one, because every leader's log starts above its own
-// snapshot. The lowest floor is taken over the nodes seen so far: a host
-// shows the checker every node before any of them compacts (cluster.Local
-// observes each node as it starts).
-func (c *Checker) forgetRecords() {
-	if len(c.nodes) == 0 {
-		return
+// forgetBelow releases the chunks that hold only positions below at, and
+// the large commands there.
+func (a *commandArena) forgetBelow(at int64) {
+	for len(a.chunks) > 1 && a.first+arenaChunkBytes <= at {
+		a.chunks[0] = nil
+		a.chunks = a.chunks[1:]
+		a.first += arenaChunkBytes
 	}
-	lowest := c.nodes[0].log.floor
-	for _, node := range c.nodes[1:] {
-		lowest = min(lowest, node.log.floor)
-	}
-	if lowest > 1 {
-		c.records.forgetThrough(lowest - 1)
+	for position := range a.large {
+		if position < at {
+			delete(a.large, position)
+		}
 	}
 }

@@ -12,12 +12,13 @@ type appliedEntry struct {
 	node raft.NodeID
 	term raft.Term
 	kind raft.EntryKind
-	// command is the checker's own copy, kept for evidence.
-	command []byte
+	// command is the checker's own copy (records.go).
+	command commandRef
 }
 
-func (a appliedEntry) entry(index raft.Index) raft.Entry {
-	return raft.Entry{Index: index, Term: a.term, Kind: a.kind, Command: a.command}
+// entry rebuilds the entry at index, with its command from commands.
+func (a appliedEntry) entry(index raft.Index, commands *commandArena) raft.Entry {
+	return raft.Entry{Index: index, Term: a.term, Kind: a.kind, Command: commands.bytes(a.command)}
 }
 
 // checkStateMachineSafety compares an applied entry with the first entry
@@ -42,7 +43,7 @@ func (c *Checker) checkStateMachineSafety(node raft.NodeID, e raft.Entry) {
 		return
 	}
 	first := &record.applied
-	if first.term == e.Term && first.kind == e.Kind && bytes.Equal(first.command, e.Command) {
+	if first.term == e.Term && first.kind == e.Kind && bytes.Equal(c.records.commands.bytes(first.command), e.Command) {
 		return
 	}
 	c.report(violationKey{
@@ -55,15 +56,15 @@ func (c *Checker) checkStateMachineSafety(node raft.NodeID, e raft.Entry) {
 		Index:    e.Index,
 		Terms:    []raft.Term{first.term, e.Term},
 		Evidence: fmt.Sprintf("%v applied index %d %s but %v applied index %d %s",
-			first.node, e.Index, c.describe(first.entry(e.Index)), node, e.Index, c.describe(e)),
+			first.node, e.Index, c.describe(first.entry(e.Index, &c.records.commands)), node, e.Index, c.describe(e)),
 	})
 }
 
-// keepCommand returns a copy of e's command to keep in record, sharing the
+// keepCommand returns where to find e's command for record, sharing the
 // bytes of the entry seen committed there when it is the same.
-func (c *Checker) keepCommand(record *indexRecord, e raft.Entry) []byte {
-	if record.committedSeen && bytes.Equal(record.committed.command, e.Command) {
+func (c *Checker) keepCommand(record *indexRecord, e raft.Entry) commandRef {
+	if record.committedSeen && bytes.Equal(c.records.commands.bytes(record.committed.command), e.Command) {
 		return record.committed.command
 	}
-	return c.records.commands.copy(e.Command)
+	return c.records.keepCommand(e.Index, e.Command)
 }
