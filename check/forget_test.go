@@ -27,9 +27,9 @@ func TestLogCopyDropsWhatTheSnapshotCovers(t *testing.T) {
 	h.observe(n1, raft.Leader, 2, 5, log)
 	h.observeCompacted(n1, raft.Leader, 2, 5, 3, log)
 	copied := &h.checker.nodes[0].log
-	if copied.floor != 3 || copied.floorTerm != 2 || copied.length() != 5 || len(copied.entries)-copied.front != 2 {
-		t.Fatalf("after a snapshot up to 3: floor %d term %d, length %d, %d entries held; want floor 3 term 2, length 5, 2 entries",
-			copied.floor, copied.floorTerm, copied.length(), len(copied.entries)-copied.front)
+	if copied.floor != 3 || copied.floorTerm != 2 || copied.length() != 5 || copied.known(3) || !copied.known(4) {
+		t.Fatalf("after a snapshot up to 3: floor %d term %d, length %d; want floor 3 term 2, length 5, holding 4 and 5",
+			copied.floor, copied.floorTerm, copied.length())
 	}
 	if got := copied.entry(4); got.Term != 2 || string(got.Command) != "d" {
 		t.Errorf("entry 4 after compaction = %+v, want term 2 command d", got)

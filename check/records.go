@@ -43,7 +43,7 @@ type indexRecords struct {
 }
 
 // pageRecords is how many indexes a page of records holds.
-const pageRecords = 512
+const pageRecords = 128
 
 // maximumGapPages is how many empty pages the records grow by at once to
 // reach a new index, beyond as many as they hold; an index further away
@@ -268,8 +268,9 @@ type commandArena struct {
 }
 
 // arenaChunkBytes is the size of a chunk; a command larger than a quarter
-// of it is kept on its own.
-const arenaChunkBytes = 64 << 10
+// of it is kept on its own. Small chunks keep a new checker small: a
+// lesson or a campaign run makes thousands.
+const arenaChunkBytes = 8 << 10
 
 // add copies command into the arena.
 func (a *commandArena) add(command []byte) commandRef {
@@ -312,6 +313,25 @@ func (a *commandArena) bytes(reference commandRef) []byte {
 	chunk := a.chunks[offset/arenaChunkBytes]
 	start := int(offset % arenaChunkBytes)
 	return chunk[start : start+int(reference.length)]
+}
+
+// truncate drops the commands at position at and after it, which must be
+// the position of a command added (the commands of a log copy are added in
+// index order, so truncating the log truncates its arena).
+func (a *commandArena) truncate(at int64) {
+	if at >= a.next || len(a.chunks) == 0 {
+		return
+	}
+	chunk := min(int((at-a.first)/arenaChunkBytes), len(a.chunks)-1)
+	clear(a.chunks[chunk+1:])
+	a.chunks = a.chunks[:chunk+1]
+	a.chunks[chunk] = a.chunks[chunk][:at-a.first-int64(chunk)*arenaChunkBytes]
+	a.next = at
+	for position := range a.large {
+		if position >= at {
+			delete(a.large, position)
+		}
+	}
 }
 
 // forgetBelow releases the chunks that hold only positions below at, and
