@@ -14,9 +14,9 @@ type NodeView struct {
 	Role raft.Role
 	// Term is the node's current term.
 	Term raft.Term
-	// Log holds the entries at indexes 1, 2, 3, ... in order. The checker
-	// does not keep this slice: it copies what it needs, so the host may
-	// reuse it.
+	// Log holds the entries at indexes SnapshotIndex+1, +2, ... in order
+	// (1, 2, 3, ... without a snapshot). The checker does not keep this
+	// slice: it copies what it needs, so the host may reuse it.
 	Log         []raft.Entry
 	CommitIndex raft.Index
 	// SnapshotIndex and SnapshotTerm are the last entry the node's snapshot

@@ -189,6 +189,9 @@ func (w *indexRecords) addCommitted(index raft.Index, r *indexRecord, e committe
 // farIndexes returns the indexes from from on that have a record in far,
 // in order.
 func (w *indexRecords) farIndexes(from raft.Index) []raft.Index {
+	if len(w.far) == 0 {
+		return nil
+	}
 	var indexes []raft.Index
 	for index := range w.far {
 		if index >= from {
