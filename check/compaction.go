@@ -14,21 +14,27 @@ import (
 //     and the snapshot's last included index and term (its floor). When
 //     the node compacts entries the copy held (same index, same term at
 //     the snapshot's last entry), the copy drops them too, and remembers
-//     the configuration in effect there (thesis §5.1: the snapshot holds
-//     "the latest configuration as of the last included index"). Otherwise
+//     the configuration in effect there (a snapshot holds the latest
+//     configuration as of its last included index: thesis §5.1, paper
+//     §7). Otherwise
 //     (a snapshot installed from the leader, a restart the checker did not
 //     see, a wiped disk) the copy starts afresh at the snapshot, and its
 //     configuration is unknown until a configuration entry follows.
 //   - Entries inside a snapshot are not compared (Log Matching), not
 //     recorded as committed, and not demanded of a leader (Leader
 //     Completeness), except the snapshot's last included entry, whose term
-//     is known. This loses no check of the committed history: a snapshot
-//     holds only committed entries (thesis §5.1, "each server takes
-//     snapshots independently, covering just the committed entries in its
-//     log"), each was compared with every other log, recorded as committed
-//     and checked against every leader while the node still held it, and
-//     the records of committed and applied entries outlive the copies
-//     (Checker.forgetRecords).
+//     is known. A snapshot covers only committed entries (each server
+//     snapshots its committed, applied state independently: thesis §5.1,
+//     paper §7), and each of them was compared with every other log,
+//     recorded as committed and checked against every leader while the
+//     node still held it; the records of committed and applied entries
+//     outlive the copies (Checker.forgetRecords). What is given up: an
+//     entry another node comes to hold later at an index inside this
+//     node's snapshot is not compared with this node there. It is still
+//     compared with every node that holds that index, with the entry
+//     recorded committed there once it leads (Leader Completeness), and
+//     with the entry applied there once it applies it (State Machine
+//     Safety).
 //   - A state machine loaded from a snapshot is checked with
 //     ObserveSnapshot: its last included entry must be the entry others
 //     applied at that index (State Machine Safety).

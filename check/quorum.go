@@ -30,8 +30,8 @@ func WithBootstrapConfiguration(voters []raft.NodeID) Option {
 // scanning its whole log at every observation, and remembers the
 // configuration in effect at the log copy's floor, so that a node that
 // compacts its configuration entries into a snapshot keeps its
-// configuration (thesis §5.1: a snapshot holds "the latest configuration
-// as of the last included index").
+// configuration (a snapshot holds the latest configuration as of its last
+// included index: thesis §5.1, paper §7).
 type configurationTracker struct {
 	// index is the latest configuration entry among entries floor+1 ..
 	// scanned (0: none).
