@@ -126,16 +126,35 @@ func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.I
 	if vouched := min(unchanged, shared); vouched > l.floor && l.holds(vouched, log[vouched-l.floor-1]) {
 		from = vouched + 1
 	}
-	// The same test as holds, one page at a time: this loop runs over
-	// every entry the host does not vouch for.
+	// The same test as holds, one page at a time, with the arena's chunk
+	// looked up only when a command lies in another one: this loop runs
+	// over every entry the host does not vouch for.
+	arena := &l.commands
+	var chunk []byte
+	chunkStart, chunkEnd := int64(0), int64(-1)
 	for index := from; index <= shared; {
 		number := (index - 1) / logPageEntries
 		page := l.pages[number-l.firstPage]
 		for end := min(shared, (number+1)*logPageEntries); index <= end; index++ {
 			copied, e := &page[(index-1)%logPageEntries], &log[index-l.floor-1]
-			if copied.term != e.Term || copied.kind != e.Kind || int(copied.commandLength) != len(e.Command) ||
-				!bytes.Equal(l.commands.bytes(copied.command()), e.Command) {
+			if copied.term != e.Term || copied.kind != e.Kind || int(copied.commandLength) != len(e.Command) {
 				return index
+			}
+			switch at := copied.commandAt; {
+			case copied.commandLength == 0:
+			case copied.commandLength > arenaChunkBytes/4:
+				if !bytes.Equal(arena.large[at], e.Command) {
+					return index
+				}
+			default:
+				if at < chunkStart || at >= chunkEnd {
+					number := (at - arena.first) / arenaChunkBytes
+					chunk, chunkStart = arena.chunks[number], arena.first+number*arenaChunkBytes
+					chunkEnd = chunkStart + arenaChunkBytes
+				}
+				if string(chunk[at-chunkStart:at-chunkStart+int64(copied.commandLength)]) != string(e.Command) {
+					return index
+				}
 			}
 		}
 	}
