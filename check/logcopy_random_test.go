@@ -32,7 +32,7 @@ func randomCommand(random *rand.Rand) []byte {
 // slice put through the same (pages, arena chunks and large commands
 // included).
 func TestLogCopyAgainstAModel(t *testing.T) {
-	for seed := range uint64(10) {
+	for seed := range seeds(10) {
 		random := rand.New(rand.NewPCG(seed, 15))
 		var copied logCopy
 		var model []raft.Entry // the node's whole log; copied holds it after floor
@@ -85,7 +85,7 @@ func TestLogCopyAgainstAModel(t *testing.T) {
 // TestRecordsAgainstAModel: records made in a random order, with commands
 // kept, and forgotten from below, are found as a map would find them.
 func TestRecordsAgainstAModel(t *testing.T) {
-	for seed := range uint64(20) {
+	for seed := range seeds(20) {
 		random := rand.New(rand.NewPCG(seed, 16))
 		var records indexRecords
 		model := map[raft.Index][]byte{}
@@ -126,4 +126,13 @@ func TestRecordsAgainstAModel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// seeds returns how many seeds a random test runs: fewer in -short mode
+// (the race detector's run).
+func seeds(full uint64) uint64 {
+	if testing.Short() {
+		return 2
+	}
+	return full
 }
