@@ -57,28 +57,43 @@ func (l *raftLog) compacted(index Index) bool {
 	return index != 0 && index <= l.snapshotIndex
 }
 
-// entriesFrom copies at most max entries starting at index. Copies, because
-// the log's backing array is reused after a truncation and a message must
-// not change after it is sent.
+// entriesFrom returns at most max entries starting at index. The slice
+// shares the log's array: an entry never changes once it is in the log
+// (truncateFrom makes the next append move to a new array), so a message
+// may carry the log's own entries and still never change after it is sent.
+// It is capped, so appending to it copies.
 func (l *raftLog) entriesFrom(index Index, max int) []Entry {
 	if index > l.lastIndex() || index <= l.snapshotIndex {
 		return nil
 	}
 	start := int(index - l.snapshotIndex - 1)
 	end := min(start+max, len(l.entries))
-	return append([]Entry(nil), l.entries[start:end]...)
+	return l.entries[start:end:end]
 }
 
-// entriesBetween copies the entries with from <= index <= to.
+// entriesBetween returns the entries with from <= index <= to, sharing the
+// log's array as entriesFrom does.
 func (l *raftLog) entriesBetween(from, to Index) []Entry {
 	if from <= l.snapshotIndex || from > to || to > l.lastIndex() {
 		return nil
 	}
-	return append([]Entry(nil), l.entries[from-l.snapshotIndex-1:to-l.snapshotIndex]...)
+	start, end := from-l.snapshotIndex-1, to-l.snapshotIndex
+	return l.entries[start:end:end]
 }
 
-// append adds an entry at the end and marks it for persisting.
+// minimumLogCapacity is the log's first array, in entries.
+const minimumLogCapacity = 256
+
+// append adds an entry at the end and marks it for persisting. When the
+// array is full the log moves to one twice as large: each entry is then
+// copied about once on average, where append's own growth (a quarter
+// more at a time for large slices) copied the log about four times over.
 func (l *raftLog) append(entry Entry) {
+	if len(l.entries) == cap(l.entries) {
+		grown := make([]Entry, len(l.entries), max(2*cap(l.entries), minimumLogCapacity))
+		copy(grown, l.entries)
+		l.entries = grown
+	}
 	l.entries = append(l.entries, entry)
 	l.markUnstable(entry.Index)
 }
@@ -86,8 +101,14 @@ func (l *raftLog) append(entry Entry) {
 // truncateFrom removes the entries from index on (thesis §3.5: "If an
 // existing entry conflicts with a new one (same index but different terms),
 // delete the existing entry and all that follow it").
+//
+// The entries removed may still be in messages or in a Ready (entriesFrom
+// shares the log's array), so the array keeps them: the slice is capped
+// where it now ends, and the next append copies the log to a new array
+// instead of writing over them.
 func (l *raftLog) truncateFrom(index Index) {
-	l.entries = l.entries[:index-l.snapshotIndex-1]
+	end := index - l.snapshotIndex - 1
+	l.entries = l.entries[:end:end]
 	l.markUnstable(index)
 	l.durable.truncated(index)
 }

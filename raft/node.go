@@ -79,6 +79,8 @@ type Node struct {
 	events         []Event
 	readStates     []ReadState
 	hardStateDirty bool
+	// spare holds the slices of the previous Ready, reused (recycle.go).
+	spare spareWork
 
 	// Log compaction (snapshot.go): the latest snapshot, and whether the
 	// host has yet to persist it (and restore its state machine from it).

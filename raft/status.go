@@ -72,9 +72,10 @@ func (r *Node) Leader() NodeID { return r.leader }
 func (r *Node) CommitIndex() Index { return r.commitIndex }
 
 // Log returns the node's log after its snapshot: index SnapshotIndex()+1
-// first (index 1 without a snapshot). The slice is the node's own:
-// read it, do not keep it or change it; it is valid until the next call
-// into the node.
+// first (index 1 without a snapshot). The slice is the node's own: do not
+// change it. Its entries never change once handed out (log.go): appends
+// go past its end, and truncation and compaction give the node a new
+// array, so a slice kept is a stable view of the log as it was.
 func (r *Node) Log() []Entry { return r.log.entries }
 
 // Config returns the node's configuration.

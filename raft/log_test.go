@@ -1,0 +1,111 @@
+package raft
+
+import (
+	"slices"
+	"testing"
+)
+
+// The log shares its array with messages and Ready batches (log.go), so
+// what it hands out must never change afterwards.
+
+func TestHandedOutEntriesSurviveTruncation(t *testing.T) { // thesis §3.5
+	node, err := NewNode(DefaultConfig(2, []NodeID{1, 2, 3}, 1), &testStorage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := Index(1); i <= 3; i++ {
+		node.log.append(Entry{Index: i, Term: 1, Command: []byte{byte(i)}})
+	}
+	ready := node.Ready()
+	handed := slices.Clone(ready.Entries)
+	kept := node.Log()
+	// A leader of term 2 replaces entries 2 and 3.
+	node.log.truncateFrom(2)
+	node.log.append(Entry{Index: 2, Term: 2})
+	node.log.append(Entry{Index: 3, Term: 2})
+	if !slices.EqualFunc(ready.Entries, handed, entriesEqual) {
+		t.Fatalf("the Ready's entries changed after a truncation: %+v, want %+v", ready.Entries, handed)
+	}
+	if !slices.EqualFunc(kept, handed, entriesEqual) {
+		t.Fatalf("a kept Log() changed after a truncation: %+v, want %+v", kept, handed)
+	}
+	if got := node.Log(); len(got) != 3 || got[1].Term != 2 || got[2].Term != 2 {
+		t.Fatalf("log after the truncation %+v, want entries 2 and 3 of term 2", got)
+	}
+}
+
+func TestMessagesKeepTheirEntries(t *testing.T) { // thesis §3.5
+	tc := newTestCluster(t, 3, nil)
+	tc.campaign(1)
+	tc.stabilize()
+	leader := tc.nodes[1]
+	for i := range 300 { // past the log's first array: it moves
+		if _, _, err := leader.Propose([]byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ready := leader.Ready()
+	var sent []Message
+	for _, m := range ready.Messages {
+		if m.Type == MsgAppendEntries && len(m.Entries) > 0 {
+			m.Entries = slices.Clone(m.Entries)
+			sent = append(sent, m)
+		}
+	}
+	if len(sent) == 0 {
+		t.Fatal("no AppendEntries with entries")
+	}
+	messages := ready.Messages
+	leader.Advance(ready)
+	for i := range 300 {
+		if _, _, err := leader.Propose([]byte{byte(i), 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Before the next Ready the previous one's slices are untouched
+	// (recycle.go), and their entries never change (log.go).
+	j := 0
+	for _, m := range messages {
+		if m.Type == MsgAppendEntries && len(m.Entries) > 0 {
+			if !slices.EqualFunc(m.Entries, sent[j].Entries, entriesEqual) {
+				t.Fatalf("message %d to %v changed its entries", j, m.To)
+			}
+			j++
+		}
+	}
+	if j != len(sent) {
+		t.Fatalf("%d AppendEntries with entries left in the handed-out slice, want %d", j, len(sent))
+	}
+}
+
+func TestReadySlicesRecycledOnlyAfterTheNextReady(t *testing.T) {
+	tc := newTestCluster(t, 3, nil)
+	tc.campaign(1)
+	tc.stabilize()
+	leader := tc.nodes[1]
+	leader.Propose([]byte("a"))
+	first := leader.Ready()
+	copied := slices.Clone(first.Messages)
+	leader.Advance(first)
+	leader.Tick()
+	leader.Propose([]byte("b"))
+	if !slices.EqualFunc(first.Messages, copied, messagesEqual) {
+		t.Fatal("a Ready's messages changed before the next call of Ready")
+	}
+	second := leader.Ready()
+	if len(second.Messages) == 0 {
+		t.Fatal("no messages in the second Ready")
+	}
+	if &second.Messages[0] == &first.Messages[0] {
+		t.Fatal("the second Ready reuses the first one's slice while the host may hold it")
+	}
+}
+
+func entriesEqual(a, b Entry) bool {
+	return a.Index == b.Index && a.Term == b.Term && a.Kind == b.Kind && string(a.Command) == string(b.Command)
+}
+
+func messagesEqual(a, b Message) bool {
+	return a.Type == b.Type && a.To == b.To && a.Term == b.Term && a.PrevLogIndex == b.PrevLogIndex &&
+		slices.EqualFunc(a.Entries, b.Entries, entriesEqual)
+}
