@@ -291,9 +291,9 @@ func (r *Node) updatePeers() {
 	if r.role != Leader {
 		return
 	}
-	for id := range r.progress {
+	for id := range r.progress.all() {
 		if !slices.Contains(peers, id) {
-			delete(r.progress, id)
+			r.progress[id] = nil
 		}
 	}
 	for _, peer := range peers {

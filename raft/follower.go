@@ -13,7 +13,7 @@ func (r *Node) becomeFollower(term Term, leader NodeID, reason Reason) {
 	r.role = Follower
 	r.leader = leader
 	r.votes = nil
-	r.progress = nil
+	r.progress = progressTable{}
 	// Reads waiting for confirmation are dropped: the host's request
 	// times out and asks the new leader (thesis §6.4).
 	r.reads = nil

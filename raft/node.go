@@ -63,7 +63,7 @@ type Node struct {
 	// Candidates: the answers received, by voter.
 	votes map[NodeID]bool
 	// Leaders: one Progress per follower.
-	progress map[NodeID]*Progress
+	progress progressTable
 	// Leaders: reads (read.go). leaderTicks counts ticks since the node
 	// became leader; readRound numbers heartbeat rounds, roundSentAt holds
 	// when recent ones were sent.

@@ -1,7 +1,5 @@
 package raft
 
-import "maps"
-
 // Status is a snapshot of a node's state, for `status`, the dashboard and
 // tests.
 type Status struct {
@@ -49,10 +47,22 @@ func (r *Node) Status() Status {
 		ConfigurationIndex: r.configurationIndex,
 	}
 	if r.role == Leader {
-		status.Progress = make(map[NodeID]Progress, len(r.progress))
-		for id, progress := range maps.All(r.progress) {
+		status.Progress = make(map[NodeID]Progress, r.progress.count())
+		// One array holds every follower's copy of Inflight: the host may
+		// call Status after every step (cluster.Local does).
+		total := 0
+		for _, progress := range r.progress.all() {
+			total += len(progress.Inflight)
+		}
+		inflight := make([]Index, 0, total)
+		for id, progress := range r.progress.all() {
 			copied := *progress
-			copied.Inflight = append([]Index(nil), progress.Inflight...)
+			start := len(inflight)
+			inflight = append(inflight, progress.Inflight...)
+			copied.Inflight = inflight[start:len(inflight):len(inflight)]
+			if len(copied.Inflight) == 0 {
+				copied.Inflight = nil
+			}
 			status.Progress[id] = copied
 		}
 	}
