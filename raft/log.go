@@ -89,13 +89,33 @@ const minimumLogCapacity = 256
 // copied about once on average, where append's own growth (a quarter
 // more at a time for large slices) copied the log about four times over.
 func (l *raftLog) append(entry Entry) {
-	if len(l.entries) == cap(l.entries) {
-		grown := make([]Entry, len(l.entries), max(2*cap(l.entries), minimumLogCapacity))
-		copy(grown, l.entries)
-		l.entries = grown
-	}
+	l.reserve(1)
 	l.entries = append(l.entries, entry)
 	l.markUnstable(entry.Index)
+}
+
+// appendAll adds entries, which follow the log's last entry, at the end.
+func (l *raftLog) appendAll(entries []Entry) {
+	if len(entries) == 0 {
+		return
+	}
+	l.reserve(len(entries))
+	l.entries = append(l.entries, entries...)
+	l.markUnstable(entries[0].Index)
+}
+
+// reserve makes room for n more entries, doubling the array as needed.
+func (l *raftLog) reserve(n int) {
+	if len(l.entries)+n <= cap(l.entries) {
+		return
+	}
+	capacity := max(2*cap(l.entries), minimumLogCapacity)
+	for capacity < len(l.entries)+n {
+		capacity *= 2
+	}
+	grown := make([]Entry, len(l.entries), capacity)
+	copy(grown, l.entries)
+	l.entries = grown
 }
 
 // truncateFrom removes the entries from index on (thesis §3.5: "If an

@@ -20,6 +20,9 @@ type spareWork struct {
 	messages   []Message
 	events     []Event
 	readStates []ReadState
+	// early is filled by takeEarlyMessages as the Ready is built, and
+	// earlyHanded is the previous Ready's EarlyMessages (parallel_write.go).
+	early, earlyHanded []Message
 }
 
 // handOutWork moves the messages, events and read states produced since

@@ -119,6 +119,12 @@ func (r *Node) LastIndex() Index { return r.log.lastIndex() }
 // without a snapshot): its log starts at the next index.
 func (r *Node) SnapshotIndex() Index { return r.log.snapshotIndex }
 
+// SnapshotTerm returns the term of the last entry the node's snapshot
+// covers (0 without a snapshot). With Role, Term, CommitIndex and
+// SnapshotIndex it lets a host that looks at the node after every step
+// skip Status, which copies the leader's progress.
+func (r *Node) SnapshotTerm() Term { return r.log.snapshotTerm }
+
 // Snapshot returns a copy of the node's latest snapshot (empty without one).
 func (r *Node) Snapshot() Snapshot { return r.snapshot.clone() }
 
