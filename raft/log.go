@@ -10,9 +10,10 @@ package raft
 // §5.1: "the last included index ... and the last included term"), so the
 // AppendEntries consistency check still works for the first entry after it.
 
-// raftLog is a node's log. entries[i] holds index snapshotIndex+i+1.
+// raftLog is a node's log. Position i of entries holds index
+// snapshotIndex+i+1.
 type raftLog struct {
-	entries []Entry
+	entries logChunks
 	// snapshotIndex and snapshotTerm are the last entry the snapshot
 	// replaces (0 and 0 without a snapshot).
 	// Invariant: snapshotIndex <= the node's commitIndex.
@@ -25,13 +26,13 @@ type raftLog struct {
 	durable durableState
 }
 
-func (l *raftLog) lastIndex() Index { return l.snapshotIndex + Index(len(l.entries)) }
+func (l *raftLog) lastIndex() Index { return l.snapshotIndex + Index(l.entries.length()) }
 
 func (l *raftLog) lastTerm() Term {
-	if len(l.entries) == 0 {
+	if l.entries.length() == 0 {
 		return l.snapshotTerm
 	}
-	return l.entries[len(l.entries)-1].Term
+	return l.entries.at(l.entries.length() - 1).Term
 }
 
 // firstIndex is the first index the log still holds an entry for.
@@ -48,7 +49,7 @@ func (l *raftLog) term(index Index) (Term, bool) {
 	case index < l.snapshotIndex || index > l.lastIndex():
 		return 0, false
 	}
-	return l.entries[index-l.snapshotIndex-1].Term, true
+	return l.entries.at(int(index - l.snapshotIndex - 1)).Term, true
 }
 
 // compacted reports whether index is covered by the snapshot: its entry is
@@ -58,39 +59,30 @@ func (l *raftLog) compacted(index Index) bool {
 }
 
 // entriesFrom returns at most max entries starting at index. The slice
-// shares the log's array: an entry never changes once it is in the log
-// (truncateFrom makes the next append move to a new array), so a message
-// may carry the log's own entries and still never change after it is sent.
-// It is capped, so appending to it copies.
+// shares the log's memory (log_chunks.go) when it can: an entry never
+// changes once it is in the log, so a message may carry the log's own
+// entries and still never change after it is sent. It is capped, so
+// appending to it copies.
 func (l *raftLog) entriesFrom(index Index, max int) []Entry {
 	if index > l.lastIndex() || index <= l.snapshotIndex {
 		return nil
 	}
 	start := int(index - l.snapshotIndex - 1)
-	end := min(start+max, len(l.entries))
-	return l.entries[start:end:end]
+	return l.entries.slice(start, min(start+max, l.entries.length()))
 }
 
 // entriesBetween returns the entries with from <= index <= to, sharing the
-// log's array as entriesFrom does.
+// log's memory as entriesFrom does.
 func (l *raftLog) entriesBetween(from, to Index) []Entry {
 	if from <= l.snapshotIndex || from > to || to > l.lastIndex() {
 		return nil
 	}
-	start, end := from-l.snapshotIndex-1, to-l.snapshotIndex
-	return l.entries[start:end:end]
+	return l.entries.slice(int(from-l.snapshotIndex-1), int(to-l.snapshotIndex))
 }
 
-// minimumLogCapacity is the log's first array, in entries.
-const minimumLogCapacity = 256
-
-// append adds an entry at the end and marks it for persisting. When the
-// array is full the log moves to one twice as large: each entry is then
-// copied about once on average, where append's own growth (a quarter
-// more at a time for large slices) copied the log about four times over.
+// append adds an entry at the end and marks it for persisting.
 func (l *raftLog) append(entry Entry) {
-	l.reserve(1)
-	l.entries = append(l.entries, entry)
+	l.entries.push(entry)
 	l.markUnstable(entry.Index)
 }
 
@@ -99,23 +91,8 @@ func (l *raftLog) appendAll(entries []Entry) {
 	if len(entries) == 0 {
 		return
 	}
-	l.reserve(len(entries))
-	l.entries = append(l.entries, entries...)
+	l.entries.push(entries...)
 	l.markUnstable(entries[0].Index)
-}
-
-// reserve makes room for n more entries, doubling the array as needed.
-func (l *raftLog) reserve(n int) {
-	if len(l.entries)+n <= cap(l.entries) {
-		return
-	}
-	capacity := max(2*cap(l.entries), minimumLogCapacity)
-	for capacity < len(l.entries)+n {
-		capacity *= 2
-	}
-	grown := make([]Entry, len(l.entries), capacity)
-	copy(grown, l.entries)
-	l.entries = grown
 }
 
 // truncateFrom removes the entries from index on (thesis §3.5: "If an
@@ -123,12 +100,10 @@ func (l *raftLog) reserve(n int) {
 // delete the existing entry and all that follow it").
 //
 // The entries removed may still be in messages or in a Ready (entriesFrom
-// shares the log's array), so the array keeps them: the slice is capped
-// where it now ends, and the next append copies the log to a new array
-// instead of writing over them.
+// shares the log's memory), so they stay as they were in memory: the
+// entries that replace them go elsewhere (log_chunks.go).
 func (l *raftLog) truncateFrom(index Index) {
-	end := index - l.snapshotIndex - 1
-	l.entries = l.entries[:end:end]
+	l.entries.truncate(int(index - l.snapshotIndex - 1))
 	l.markUnstable(index)
 	l.durable.truncated(index)
 }

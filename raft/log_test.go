@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -108,4 +109,63 @@ func entriesEqual(a, b Entry) bool {
 func messagesEqual(a, b Message) bool {
 	return a.Type == b.Type && a.To == b.To && a.Term == b.Term && a.PrevLogIndex == b.PrevLogIndex &&
 		slices.EqualFunc(a.Entries, b.Entries, entriesEqual)
+}
+
+// logChunks against a plain slice: the same entries after any sequence of
+// appends, truncations and compactions, across chunk boundaries, in
+// chunks and joined, and nothing handed out ever changes.
+func TestLogChunksMatchASlice(t *testing.T) {
+	for _, joinAt := range []int{-1, 0, 700, 3000} {
+		random := rand.New(rand.NewPCG(uint64(joinAt+2), 9))
+		var chunks logChunks
+		var model []Entry
+		type handed struct{ got, want []Entry }
+		var kept []handed
+		next := 1
+		for step := range 4000 {
+			if step == joinAt {
+				if got := chunks.join(); !slices.EqualFunc(got, model, entriesEqual) {
+					t.Fatalf("join at step %d: %d entries, want %d", step, len(got), len(model))
+				}
+			}
+			switch choice := random.IntN(100); {
+			case choice < 70: // append a batch
+				batch := make([]Entry, 1+random.IntN(80))
+				for i := range batch {
+					batch[i] = Entry{Index: Index(next), Term: Term(step), Command: []byte{byte(next)}}
+					next++
+				}
+				chunks.push(batch...)
+				model = append(model, batch...)
+			case choice < 80 && len(model) > 0: // truncate
+				n := random.IntN(len(model))
+				chunks.truncate(n)
+				model = model[:n:n]
+			case choice < 83 && len(model) > 0: // compact
+				n := random.IntN(len(model))
+				chunks.dropFirst(n)
+				model = slices.Clone(model[n:])
+			case len(model) > 0: // hand out a slice
+				start := random.IntN(len(model))
+				end := start + random.IntN(len(model)-start+1)
+				kept = append(kept, handed{got: chunks.slice(start, end), want: slices.Clone(model[start:end])})
+			}
+			if chunks.length() != len(model) {
+				t.Fatalf("step %d: length %d, want %d", step, chunks.length(), len(model))
+			}
+			for i := range model {
+				if !entriesEqual(*chunks.at(i), model[i]) {
+					t.Fatalf("step %d: position %d holds %+v, want %+v", step, i, *chunks.at(i), model[i])
+				}
+			}
+		}
+		for i, h := range kept {
+			if !slices.EqualFunc(h.got, h.want, entriesEqual) {
+				t.Fatalf("join at %d: handed-out slice %d changed", joinAt, i)
+			}
+		}
+		if got := chunks.join(); !slices.EqualFunc(got, model, entriesEqual) {
+			t.Fatalf("join at %d: the joined log differs from the model", joinAt)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package raft
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 )
 
 // Node is one Raft server as a pure state machine. It never blocks, reads
@@ -122,7 +121,7 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		bootstrap: bootstrap,
 		term:      state.CurrentTerm,
 		votedFor:  state.VotedFor,
-		log:       raftLog{entries: slices.Clone(entries), snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
+		log:       raftLog{snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
 		random:    rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
 		// Term 0: the node has never been in any election, so it heard no
 		// leader before.
@@ -133,6 +132,7 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		lastApplied:  snapshot.LastIncludedIndex,
 		handedCommit: snapshot.LastIncludedIndex,
 	}
+	r.log.entries.push(entries...)
 	r.log.durable.index = r.log.lastIndex() // read back from storage
 	r.refreshConfiguration()
 	r.events = nil // the configuration read back from storage is no news

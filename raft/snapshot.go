@@ -96,9 +96,9 @@ func (r *Node) Compact(index Index, data []byte) error {
 // rules 6 and 7).
 func (l *raftLog) compactTo(index Index, term Term) (kept int) {
 	if held, present := l.term(index); present && held == term && index <= l.lastIndex() {
-		l.entries = slices.Clone(l.entries[index-l.snapshotIndex:])
+		l.entries.dropFirst(int(index - l.snapshotIndex))
 	} else {
-		l.entries = nil
+		l.entries.reset()
 		l.durable.truncated(index + 1)
 	}
 	l.snapshotIndex, l.snapshotTerm = index, term
@@ -108,7 +108,7 @@ func (l *raftLog) compactTo(index Index, term Term) (kept int) {
 			l.unstableFrom = 0
 		}
 	}
-	return len(l.entries)
+	return l.entries.length()
 }
 
 // LastIndex returns the index of the node's last log entry (the

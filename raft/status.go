@@ -86,7 +86,7 @@ func (r *Node) CommitIndex() Index { return r.commitIndex }
 // change it. Its entries never change once handed out (log.go): appends
 // go past its end, and truncation and compaction give the node a new
 // array, so a slice kept is a stable view of the log as it was.
-func (r *Node) Log() []Entry { return r.log.entries }
+func (r *Node) Log() []Entry { return r.log.entries.join() }
 
 // Config returns the node's configuration.
 func (r *Node) Config() Config { return r.config }
