@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The log shares its array with messages and Ready batches (log.go), so
+// The log shares its memory with messages and Ready batches (log_chunks.go), so
 // what it hands out must never change afterwards.
 
 func TestHandedOutEntriesSurviveTruncation(t *testing.T) { // thesis §3.5
@@ -64,7 +64,7 @@ func TestMessagesKeepTheirEntries(t *testing.T) { // thesis §3.5
 		}
 	}
 	// Before the next Ready the previous one's slices are untouched
-	// (recycle.go), and their entries never change (log.go).
+	// (recycle.go), and their entries never change (log_chunks.go).
 	j := 0
 	for _, m := range messages {
 		if m.Type == MsgAppendEntries && len(m.Entries) > 0 {

@@ -25,8 +25,9 @@ type Ready struct {
 	// persist.
 	MustSave bool
 	// Entries replace the stored log from Entries[0].Index on. They and
-	// CommittedEntries share the log's array, whose entries never change
-	// (log.go): a host may keep them without copying, but not change them.
+	// CommittedEntries share the log's memory, whose entries never change
+	// (log_chunks.go): a host may keep them without copying, but not
+	// change them.
 	Entries []Entry
 	// Snapshot, when not empty, is a new snapshot to persist: taken by
 	// Compact, or received from the leader. Storing it drops the stored

@@ -12,7 +12,7 @@ package raft
 // or events past Advance copies them (the values, as append(dst,
 // ready.Messages...) does). The entries that messages carry are never
 // reused: they are the log's own, which never changes an entry once
-// handed out (log.go).
+// handed out (log_chunks.go).
 
 // spareWork holds the slices handed out in the previous Ready, to be
 // filled again once the host has moved past them.

@@ -83,9 +83,11 @@ func (r *Node) CommitIndex() Index { return r.commitIndex }
 
 // Log returns the node's log after its snapshot: index SnapshotIndex()+1
 // first (index 1 without a snapshot). The slice is the node's own: do not
-// change it. Its entries never change once handed out (log.go): appends
-// go past its end, and truncation and compaction give the node a new
-// array, so a slice kept is a stable view of the log as it was.
+// change it. Its entries never change once handed out (log_chunks.go):
+// appends go past its end, and truncation and compaction give the node a
+// new array, so a slice kept is a stable view of the log as it was. The
+// first call joins the log's chunks into one array, which the node keeps
+// from then on, so later calls cost nothing.
 func (r *Node) Log() []Entry { return r.log.entries.join() }
 
 // Config returns the node's configuration.
