@@ -169,3 +169,35 @@ func TestLogChunksMatchASlice(t *testing.T) {
 		}
 	}
 }
+
+func TestEntriesAndEntryTermLeaveTheLogInChunks(t *testing.T) {
+	tc := newTestCluster(t, 3, nil)
+	tc.campaign(1)
+	tc.stabilize()
+	leader := tc.nodes[1]
+	for i := range 1200 { // three chunks
+		leader.Propose([]byte{byte(i)})
+	}
+	got := leader.Entries(500, 520)
+	if len(got) != 21 || got[0].Index != 500 || got[20].Index != 520 {
+		t.Fatalf("Entries(500, 520) = %d entries from %v, want 21 from 500", len(got), got)
+	}
+	if across := leader.Entries(510, 515+chunkSize); len(across) != chunkSize+6 || across[len(across)-1].Index != 515+chunkSize {
+		t.Fatalf("Entries across a chunk boundary: %d entries", len(across))
+	}
+	if leader.Entries(0, 3) != nil || leader.Entries(1190, 1201) != nil {
+		t.Fatal("Entries out of the log's range is not nil")
+	}
+	if term, ok := leader.EntryTerm(1200); !ok || term != 1 {
+		t.Fatalf("EntryTerm(1200) = %d, %v, want 1, true", term, ok)
+	}
+	if _, ok := leader.EntryTerm(1201); ok {
+		t.Fatal("EntryTerm past the end reports an entry")
+	}
+	if leader.log.entries.joined {
+		t.Fatal("Entries or EntryTerm joined the log")
+	}
+	if log := leader.Log(); len(log) != 1200 || !leader.log.entries.joined {
+		t.Fatalf("Log returned %d entries (joined %v), want 1200, joined", len(log), leader.log.entries.joined)
+	}
+}

@@ -90,5 +90,17 @@ func (r *Node) CommitIndex() Index { return r.commitIndex }
 // from then on, so later calls cost nothing.
 func (r *Node) Log() []Entry { return r.log.entries.join() }
 
+// Entries returns the entries with from <= index <= to, or nil when the
+// log does not hold them all (past its end, or compacted). Unlike Log it
+// leaves the log in chunks (log_chunks.go): a host that reads only what
+// changed since it last looked costs nothing per entry it does not read.
+// The entries never change; do not change them either.
+func (r *Node) Entries(from, to Index) []Entry { return r.log.entriesBetween(from, to) }
+
+// EntryTerm returns the term of the entry at index, and false when the log
+// holds no such entry; the snapshot's last included index has the
+// snapshot's term, and index 0 term 0.
+func (r *Node) EntryTerm(index Index) (Term, bool) { return r.log.term(index) }
+
 // Config returns the node's configuration.
 func (r *Node) Config() Config { return r.config }
