@@ -30,6 +30,21 @@ type NodeView struct {
 	// compares only the entries above it, so an observation costs the size
 	// of the change, not of the log. 0 means "compare everything".
 	Unchanged raft.Index
+	// Reader, when set, stands for Log: the checker reads through it only
+	// the entries it needs, up to LastIndex, the node's last index: those
+	// above Unchanged and the last entry below it (compared, as a guard
+	// against a wrong promise), or every entry after the snapshot when its
+	// copy does not hold them. A raft.Node is a LogReader, and a host that
+	// passes it never makes the node join its log into one array.
+	Reader    LogReader
+	LastIndex raft.Index
+}
+
+// LogReader reads entries of a node's log, as raft.Node.Entries does.
+type LogReader interface {
+	// Entries returns the entries with from <= index <= to, or nil when
+	// the log does not hold them all. The checker does not keep the slice.
+	Entries(from, to raft.Index) []raft.Entry
 }
 
 // Checker checks the five properties of thesis Fig. 3.2 over the whole
@@ -109,11 +124,11 @@ func (c *Checker) ObserveNode(v NodeView) []Violation {
 	if node.adjustForSnapshot(v.SnapshotIndex, v.SnapshotTerm) {
 		c.forgetRecords()
 	}
-	changed := node.log.firstDifference(v.Log, v.Unchanged)
+	log, offset, changed := node.log.difference(v)
 	if ledThisTerm && v.Role == raft.Leader {
-		c.checkLeaderAppendOnly(node, changed, v.SnapshotIndex, v.Log)
+		c.checkLeaderAppendOnly(node, changed, offset, log)
 	}
-	node.log.replaceFrom(v.ID, changed, v.Log)
+	node.log.replaceFrom(v.ID, changed, offset, log)
 	node.configuration.update(&node.log, changed)
 	node.role, node.term = v.Role, v.Term
 	node.committedThrough = min(node.committedThrough, changed-1)

@@ -113,17 +113,57 @@ func sameEntry(a, b *logCopy, index raft.Index) bool {
 		bytes.Equal(a.commands.bytes(copiedA.command()), b.commands.bytes(copiedB.command()))
 }
 
+// difference finds where the node's log in v first differs from the copy,
+// whose floor is the view's snapshot index. It returns the entries it
+// compared, which hold indexes offset+1, offset+2, ... up to the node's
+// last (the view's Log, or what it read through the view's Reader), and
+// changed, the first index at which the node's log differs from the copy.
+func (l *logCopy) difference(v NodeView) (log []raft.Entry, offset, changed raft.Index) {
+	if v.Reader == nil {
+		return v.Log, l.floor, l.firstDifference(l.floor, v.Log, v.Unchanged)
+	}
+	// Read from the last entry the host vouches for and the copy holds,
+	// compared as a guard; from the floor when there is none.
+	from := max(min(v.Unchanged, l.last, v.LastIndex), l.floor+1)
+	log = l.read(v, from)
+	changed = l.firstDifference(from-1, log, v.Unchanged)
+	if changed == from && from > l.floor+1 {
+		// The guard failed: the promise was wrong, and the entries below
+		// it may differ too. Read and compare them all.
+		from = l.floor + 1
+		log = l.read(v, from)
+		changed = l.firstDifference(from-1, log, 0)
+	}
+	return log, from - 1, changed
+}
+
+// read returns the view's entries from index from to its last, through
+// its Reader.
+func (l *logCopy) read(v NodeView, from raft.Index) []raft.Entry {
+	if from > v.LastIndex {
+		return nil
+	}
+	log := v.Reader.Entries(from, v.LastIndex)
+	if raft.Index(len(log)) != v.LastIndex-from+1 {
+		// A host bug, not a safety violation.
+		panic(fmt.Sprintf("check: %v's LogReader returned %d entries for indexes %d to %d; NodeView.LastIndex must be the node's last index",
+			v.ID, len(log), from, v.LastIndex))
+	}
+	return log
+}
+
 // firstDifference returns the first index at which log, holding indexes
-// floor+1, floor+2, ..., differs from the copy: an entry that changed, or
-// the first index only one of them has. It returns length+1 when they are
-// equal. Every entry above unchanged is compared, because the checker must
-// not assume that the core only ever truncates and appends; below it the
-// host vouches for the entries, and only the last of them is compared, as
-// a guard against a wrong promise.
-func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.Index {
-	shared := l.floor + raft.Index(min(len(log), int(l.last-l.floor)))
-	from := l.floor + 1
-	if vouched := min(unchanged, shared); vouched > l.floor && l.holds(vouched, log[vouched-l.floor-1]) {
+// offset+1, offset+2, ... up to the node's last, differs from the copy,
+// which holds the node's entries up to offset (offset >= floor): an entry
+// that changed, or the first index only one of them has. It returns
+// length+1 when they are equal. Every entry above unchanged is compared,
+// because the checker must not assume that the core only ever truncates
+// and appends; below it the host vouches for the entries, and only the
+// last of them is compared, as a guard against a wrong promise.
+func (l *logCopy) firstDifference(offset raft.Index, log []raft.Entry, unchanged raft.Index) raft.Index {
+	shared := min(offset+raft.Index(len(log)), l.last)
+	from := offset + 1
+	if vouched := min(unchanged, shared); vouched >= from && l.holds(vouched, log[vouched-offset-1]) {
 		from = vouched + 1
 	}
 	// The same test as holds, one page at a time, with the arena's chunk
@@ -136,7 +176,7 @@ func (l *logCopy) firstDifference(log []raft.Entry, unchanged raft.Index) raft.I
 		number := (index - 1) / logPageEntries
 		page := l.pages[number-l.firstPage]
 		for end := min(shared, (number+1)*logPageEntries); index <= end; index++ {
-			copied, e := &page[(index-1)%logPageEntries], &log[index-l.floor-1]
+			copied, e := &page[(index-1)%logPageEntries], &log[index-offset-1]
 			if copied.term != e.Term || copied.kind != e.Kind || int(copied.commandLength) != len(e.Command) {
 				return index
 			}
@@ -178,14 +218,15 @@ func (l *logCopy) truncate(index raft.Index) {
 	l.pages = l.pages[:keep]
 }
 
-// replaceFrom makes the copy equal to log, which holds indexes floor+1,
-// floor+2, ..., given that they already agree below index. A log that
-// grows at its end costs only the new entries.
-func (l *logCopy) replaceFrom(node raft.NodeID, index raft.Index, log []raft.Entry) {
+// replaceFrom makes the copy equal to the node's log, given that they
+// agree below index; log holds the node's entries offset+1, offset+2, ...
+// up to its last, and the copy holds those up to offset. A log that grows
+// at its end costs only the new entries.
+func (l *logCopy) replaceFrom(node raft.NodeID, index, offset raft.Index, log []raft.Entry) {
 	l.truncate(index - 1)
-	for k := int(l.last - l.floor); k < len(log); k++ {
+	for k := int(l.last - offset); k < len(log); k++ {
 		e := &log[k]
-		if want := l.floor + raft.Index(k+1); e.Index != want {
+		if want := offset + raft.Index(k+1); e.Index != want {
 			// A host bug, not a safety violation: positions would no longer
 			// mean indexes, and every later verdict would be wrong.
 			panic(fmt.Sprintf("check: %v's log holds index %d where %d belongs; NodeView.Log must hold indexes SnapshotIndex+1, +2, ... in order",

@@ -61,8 +61,8 @@ func TestLogCopyAgainstAModel(t *testing.T) {
 				copied.reset(index, term)
 			}
 			after := model[copied.floor:]
-			changed := copied.firstDifference(after, 0)
-			copied.replaceFrom(1, changed, after)
+			changed := copied.firstDifference(copied.floor, after, 0)
+			copied.replaceFrom(1, changed, copied.floor, after)
 			if copied.length() != raft.Index(len(model)) {
 				t.Fatalf("seed %d step %d: length %d, want %d", seed, step, copied.length(), len(model))
 			}
@@ -75,7 +75,7 @@ func TestLogCopyAgainstAModel(t *testing.T) {
 					t.Fatalf("seed %d step %d: entry %d is %+v, want %+v", seed, step, index, got, want)
 				}
 			}
-			if again := copied.firstDifference(after, 0); again != copied.length()+1 {
+			if again := copied.firstDifference(copied.floor, after, 0); again != copied.length()+1 {
 				t.Fatalf("seed %d step %d: a copy just made differs from its log at %d", seed, step, again)
 			}
 		}

@@ -130,7 +130,8 @@ func nodeView(node *localNode, unchanged raft.Index) check.NodeView {
 		ID:            node.id,
 		Role:          status.Role,
 		Term:          status.Term,
-		Log:           node.core.Log(),
+		Reader:        node.core, // reads only what changed: the log stays in chunks
+		LastIndex:     node.core.LastIndex(),
 		CommitIndex:   status.CommitIndex,
 		SnapshotIndex: status.SnapshotIndex,
 		SnapshotTerm:  status.SnapshotTerm,
