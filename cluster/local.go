@@ -84,6 +84,9 @@ type localNode struct {
 	readsWaiting []raft.ReadState
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
+	// writing is the write in flight on the node's disk, nil when it is
+	// idle (disk.go).
+	writing *diskWrite
 	// joining: the node was added to a running cluster and starts with no
 	// configuration (membership.go, thesis §4.4).
 	joining bool
@@ -207,6 +210,7 @@ func (c *Local) Kill(id raft.NodeID) error {
 
 // crash stops a running node.
 func (c *Local) crash(node *localNode) {
+	c.crashDuringWrite(node)
 	c.loseUnsynced(node)
 	node.readsWaiting, node.applied = nil, 0
 	node.core = nil

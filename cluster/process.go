@@ -10,44 +10,60 @@ import (
 
 // process carries out a node's pending work, in the order thesis §3.8
 // demands: persist, then send, then apply. Every batch is shown to the
-// checker.
+// checker. While a write is in flight on the node's disk (disk.go) the
+// core is not asked for more: its work waits for the next batch.
 func (c *Local) process(node *localNode) {
-	for node.core != nil && node.core.HasReady() {
+	for node.core != nil && node.writing == nil && node.core.HasReady() {
 		ready := node.core.Ready()
 		if !ready.Snapshot.IsEmpty() {
 			if err := c.saveSnapshot(node, ready.Snapshot); err != nil {
-				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
-				node.core, node.kv = nil, nil
-				c.network.DropNode(node.id)
-				c.clients.nodeDown(c, node.id)
+				c.storageFailed(node, err)
 				return
 			}
 		}
+		if ready.MustSave && c.diskTakesTime() {
+			c.startWrite(node, ready)
+			return
+		}
 		if ready.MustSave {
 			if err := c.save(node, ready.HardState, ready.Entries); err != nil {
-				// A node that cannot persist must not speak: crash it.
-				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
-				node.core, node.kv = nil, nil
-				c.network.DropNode(node.id)
-				c.clients.nodeDown(c, node.id)
+				c.storageFailed(node, err)
 				return
 			}
 		}
 		for _, event := range ready.Events {
 			c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
 		}
-		for _, message := range ready.Messages {
-			c.send(node.id, message)
-		}
-		if ready.RestoreStateMachine {
-			c.restoreSnapshot(node, ready.Snapshot)
-		}
-		for _, entry := range ready.CommittedEntries {
-			c.apply(node, entry)
-		}
-		node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
-		c.serveReads(node)
-		node.core.Advance(ready)
+		c.finishReady(node, ready, true)
+	}
+}
+
+// storageFailed crashes a node whose storage failed: a node that cannot
+// persist must not speak.
+func (c *Local) storageFailed(node *localNode, err error) {
+	c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
+	node.core, node.kv = nil, nil
+	c.network.DropNode(node.id)
+	c.clients.nodeDown(c, node.id)
+}
+
+// finishReady does what follows the save of a batch: send, apply, serve
+// reads, acknowledge. With observe, the checker is shown the node's state
+// afterwards.
+func (c *Local) finishReady(node *localNode, ready raft.Ready, observe bool) {
+	for _, message := range ready.Messages {
+		c.send(node.id, message)
+	}
+	if ready.RestoreStateMachine {
+		c.restoreSnapshot(node, ready.Snapshot)
+	}
+	for _, entry := range ready.CommittedEntries {
+		c.apply(node, entry)
+	}
+	node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
+	c.serveReads(node)
+	node.core.Advance(ready)
+	if observe {
 		lastIndex := node.core.LastIndex()
 		unchanged := lastIndex
 		if len(ready.Entries) > 0 {
@@ -55,8 +71,8 @@ func (c *Local) process(node *localNode) {
 		}
 		c.observe(node, min(unchanged, node.unchanged))
 		node.unchanged = lastIndex
-		c.maybeCompact(node)
 	}
+	c.maybeCompact(node)
 }
 
 // apply hands one committed entry to the node's state machine and to the

@@ -30,8 +30,8 @@ type localSystem struct {
 // localPatience bounds how much virtual time one wait may take.
 const localPatience = time.Minute
 
-// LocalTarget is cluster.Local on memory, or on bbolt (cluster.Open) when
-// durable.
+// LocalTarget is cluster.Local on memory with its default settings, or on
+// bbolt (cluster.Open) with DiskSettings when durable.
 func LocalTarget(durable bool) Target {
 	name := "local"
 	if durable {
@@ -42,13 +42,24 @@ func LocalTarget(durable bool) Target {
 	}}
 }
 
+// DiskSettings are cluster.DefaultSettings with the disk switches of a
+// durable cluster on: a write takes a millisecond of virtual time (about
+// what a synced bbolt transaction takes on an SSD) and carries every entry
+// that arrived while the disk was busy (group commit, thesis §10.2.2).
+func DiskSettings() cluster.Settings {
+	settings := cluster.DefaultSettings()
+	settings.DiskWrite = time.Millisecond
+	settings.GroupCommit = true
+	return settings
+}
+
 func startLocal(seed uint64, dir string) (System, error) {
 	var c *cluster.Local
 	var err error
 	if dir == "" {
 		c, err = cluster.New(3, seed, cluster.DefaultSettings())
 	} else {
-		c, err = cluster.Open(3, seed, cluster.DefaultSettings(), dir)
+		c, err = cluster.Open(3, seed, DiskSettings(), dir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("local: %w", err)
