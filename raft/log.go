@@ -21,6 +21,8 @@ type raftLog struct {
 	// unstableFrom is the first index not yet handed to the host for
 	// persisting; 0 when everything is handed over.
 	unstableFrom Index
+	// durable follows what the host has persisted (parallel_write.go).
+	durable durableState
 }
 
 func (l *raftLog) lastIndex() Index { return l.snapshotIndex + Index(len(l.entries)) }
@@ -87,6 +89,7 @@ func (l *raftLog) append(entry Entry) {
 func (l *raftLog) truncateFrom(index Index) {
 	l.entries = l.entries[:index-l.snapshotIndex-1]
 	l.markUnstable(index)
+	l.durable.truncated(index)
 }
 
 func (l *raftLog) markUnstable(index Index) {

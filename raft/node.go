@@ -131,6 +131,7 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		lastApplied:  snapshot.LastIncludedIndex,
 		handedCommit: snapshot.LastIncludedIndex,
 	}
+	r.log.durable.index = r.log.lastIndex() // read back from storage
 	r.refreshConfiguration()
 	r.events = nil // the configuration read back from storage is no news
 	r.becomeFollower(r.term, None, ReasonRestarted)

@@ -11,6 +11,11 @@ package raft
 //     order;
 //  5. call Advance.
 //
+// With Config.ParallelLeaderWrite the host may first send EarlyMessages,
+// then persist (asynchronously, stepping messages into the node
+// meanwhile), and goes on from step 3 once the write is done (thesis
+// §10.2.1). It never calls Ready again before it has called Advance.
+//
 // Events may be shown at any time.
 type Ready struct {
 	HardState HardState
@@ -30,8 +35,13 @@ type Ready struct {
 	// are applied.
 	RestoreStateMachine bool
 	Messages            []Message
-	CommittedEntries    []Entry
-	Events              []Event
+	// EarlyMessages, set only with Config.ParallelLeaderWrite on a leader
+	// whose hard state is not changing, are its AppendEntries: the host
+	// may send them before or while it persists this Ready (thesis
+	// §10.2.1, parallel_write.go). Every other message stays in Messages.
+	EarlyMessages    []Message
+	CommittedEntries []Entry
+	Events           []Event
 	// ReadStates are reads the leader confirmed (thesis §6.4): answer each
 	// once the state machine has applied its Index.
 	ReadStates []ReadState
@@ -59,7 +69,9 @@ func (r *Node) Ready() Ready {
 		r.snapshotToSave, r.snapshotToRestore = false, false
 	}
 	ready.Entries = r.log.takeUnstable()
+	r.handOutForSaving(ready.Entries)
 	ready.MustSave = r.hardStateDirty || len(ready.Entries) > 0
+	r.takeEarlyMessages(&ready, r.hardStateDirty)
 	r.hardStateDirty = false
 	if r.commitIndex > r.handedCommit {
 		ready.CommittedEntries = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
@@ -70,6 +82,8 @@ func (r *Node) Ready() Ready {
 
 // Advance acknowledges that the host carried out a Ready: its state is
 // durable, its messages are sent and its committed entries are applied.
+// With Config.ParallelLeaderWrite a leader may commit here, once its own
+// write is done (thesis §10.2.1).
 func (r *Node) Advance(ready Ready) {
 	if ready.RestoreStateMachine {
 		r.lastApplied = max(r.lastApplied, ready.Snapshot.LastIncludedIndex)
@@ -77,4 +91,5 @@ func (r *Node) Advance(ready Ready) {
 	if n := len(ready.CommittedEntries); n > 0 {
 		r.lastApplied = max(r.lastApplied, ready.CommittedEntries[n-1].Index)
 	}
+	r.acknowledgeDurable(ready)
 }

@@ -99,6 +99,7 @@ func (l *raftLog) compactTo(index Index, term Term) (kept int) {
 		l.entries = slices.Clone(l.entries[index-l.snapshotIndex:])
 	} else {
 		l.entries = nil
+		l.durable.truncated(index + 1)
 	}
 	l.snapshotIndex, l.snapshotTerm = index, term
 	if l.unstableFrom != 0 && l.unstableFrom <= index {
