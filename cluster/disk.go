@@ -35,23 +35,29 @@ type diskWrite struct {
 	done chan error
 }
 
-// diskTakesTime reports whether writes are in flight for a while rather
-// than instant.
-func (c *Local) diskTakesTime() bool {
-	return c.settings.DiskWrite > 0 && !c.settings.LazySync
+// diskWriteTime is how long one write takes on the node's disk; 0 is an
+// instant disk, and so is lazy sync (the cache acknowledges at once).
+func (c *Local) diskWriteTime(node *localNode) time.Duration {
+	if c.settings.LazySync {
+		return 0
+	}
+	if write := c.settings.DiskWriteOf[node.id-1]; write > 0 {
+		return write
+	}
+	return c.settings.DiskWrite
 }
 
 // startWrite hands a batch to the node's disk. The batch's events are
 // shown and the checker sees the node's new state now; its messages wait
-// for the write (finishWrite).
+// for the write (finishWrite), except a leader's AppendEntries under the
+// parallel write, which leave now (thesis §10.2.1).
 func (c *Local) startWrite(node *localNode, ready raft.Ready) {
-	for _, event := range ready.Events {
-		c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
-	}
+	c.publishEvents(node, ready)
+	c.sendAll(node, ready.EarlyMessages)
 	batches := writeBatches(ready.Entries, c.settings.GroupCommit)
 	write := &diskWrite{
 		ready:   ready,
-		end:     c.now + time.Duration(len(batches))*c.settings.DiskWrite,
+		end:     c.now + time.Duration(len(batches))*c.diskWriteTime(node),
 		batches: batches,
 	}
 	if _, inMemory := node.storage.(memoryStorage); !inMemory {

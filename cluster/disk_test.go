@@ -81,11 +81,12 @@ func durableHistory(t *testing.T, c *Local) []byte {
 
 // The real bbolt writes run on goroutines of their own, but the history is
 // a function of the seed: the same run on bbolt twice, and in memory, gives
-// the same records.
+// the same records, with every disk switch.
 func TestDiskWritesKeepTheHistoryAFunctionOfTheSeed(t *testing.T) {
-	for _, groupCommit := range []bool{true, false} {
-		t.Run(fmt.Sprintf("group-commit=%v", groupCommit), func(t *testing.T) {
-			settings := diskSettings(groupCommit)
+	for _, switches := range []struct{ groupCommit, parallelWrite bool }{{true, true}, {true, false}, {false, true}} {
+		t.Run(fmt.Sprintf("group-commit=%v,parallel-write=%v", switches.groupCommit, switches.parallelWrite), func(t *testing.T) {
+			settings := diskSettings(switches.groupCommit)
+			settings.ParallelWrite = switches.parallelWrite
 			first := durableHistory(t, openDurable(t, 7, settings))
 			second := durableHistory(t, openDurable(t, 7, settings))
 			inMemory, err := New(3, 7, settings)
@@ -259,5 +260,88 @@ func TestCrashDuringAWriteKeepsItAndSendsNothing(t *testing.T) {
 	c.Advance(time.Second)
 	if violations := c.Violations(); len(violations) > 0 {
 		t.Fatalf("violations: %v", violations)
+	}
+}
+
+// parallelSettings: n1's disk takes 50 ms, the others' 5 ms.
+func parallelSettings(parallel bool) Settings {
+	settings := basicSettings()
+	settings.DiskWrite = 5 * time.Millisecond
+	settings.DiskWriteOf[0] = 50 * time.Millisecond
+	settings.GroupCommit = true
+	settings.ParallelWrite = parallel
+	return settings
+}
+
+// commitWhileWriting proposes a put at n1, the leader, and runs until the
+// put applies. It reports whether n1's core committed the entry while
+// n1's own write of it was still in flight, and when n1 sent its first
+// AppendEntries carrying it, relative to the proposal.
+func commitWhileWriting(t *testing.T, c *Local) (committedWhileWriting bool, sentAfter time.Duration) {
+	t.Helper()
+	sentAfter = -1
+	start := c.Now()
+	c.Subscribe(func(record Record) {
+		if record.Kind == RecordSend && record.Node == 1 && record.Message.Type == raft.MsgAppendEntries && len(record.Message.Entries) > 0 && sentAfter < 0 {
+			sentAfter = record.Time - start
+		}
+	})
+	call := propose(t, c, "x", "1", 1)
+	leader := c.nodes[0]
+	index := leader.core.LastIndex()
+	done := c.RunUntil(func(View) bool {
+		if leader.writing != nil && leader.core.CommitIndex() >= index {
+			committedWhileWriting = true
+		}
+		return call.Done
+	}, time.Second)
+	if !done || call.Err != nil {
+		t.Fatalf("the put did not finish: %v", call.Err)
+	}
+	return committedWhileWriting, sentAfter
+}
+
+// The parallel leader write (thesis §10.2.1): the leader's AppendEntries
+// leave as its own write starts, and the entry commits on the followers'
+// disks alone, before the leader's slow write is done, because the two
+// followers are a majority.
+func TestParallelWriteCommitsOnTheFollowersAlone(t *testing.T) {
+	c := newCluster(t, 3, parallelSettings(true))
+	campaign(t, c, 1)
+	committedWhileWriting, sentAfter := commitWhileWriting(t, c)
+	if sentAfter != 0 {
+		t.Fatalf("n1 sent the entry %v after the proposal, want at once", sentAfter)
+	}
+	if !committedWhileWriting {
+		t.Fatal("n1 committed only after its own write; n2 and n3 are a majority without it")
+	}
+}
+
+// Without the switch the leader writes first and sends after (thesis
+// §3.8), so nothing commits while its write is in flight.
+func TestWithoutParallelWriteTheLeaderSendsAfterItsWrite(t *testing.T) {
+	c := newCluster(t, 3, parallelSettings(false))
+	campaign(t, c, 1)
+	committedWhileWriting, sentAfter := commitWhileWriting(t, c)
+	if sentAfter != 50*time.Millisecond {
+		t.Fatalf("n1 sent the entry %v after the proposal, want after its 50ms write", sentAfter)
+	}
+	if committedWhileWriting {
+		t.Fatal("n1 committed while its own write was in flight without the parallel write")
+	}
+}
+
+// With the switch the leader still counts itself only once its own write
+// is done: in a 2-node cluster the follower alone is no majority, so the
+// entry commits only after the leader's write.
+func TestParallelWriteLeaderCountsItselfOnlyWhenDurable(t *testing.T) {
+	c := newCluster(t, 2, parallelSettings(true))
+	campaign(t, c, 1)
+	committedWhileWriting, sentAfter := commitWhileWriting(t, c)
+	if sentAfter != 0 {
+		t.Fatalf("n1 sent the entry %v after the proposal, want at once", sentAfter)
+	}
+	if committedWhileWriting {
+		t.Fatal("n1 committed while its own write was in flight, with only n2's vote of two")
 	}
 }

@@ -21,9 +21,16 @@ func (c *Local) process(node *localNode) {
 				return
 			}
 		}
-		if ready.MustSave && c.diskTakesTime() {
+		if ready.MustSave && c.diskWriteTime(node) > 0 {
 			c.startWrite(node, ready)
 			return
+		}
+		if len(ready.EarlyMessages) > 0 {
+			// The leader's AppendEntries leave before its own write
+			// (thesis §10.2.1); the events that explain them first.
+			c.publishEvents(node, ready)
+			ready.Events = nil
+			c.sendAll(node, ready.EarlyMessages)
 		}
 		if ready.MustSave {
 			if err := c.save(node, ready.HardState, ready.Entries); err != nil {
@@ -31,9 +38,7 @@ func (c *Local) process(node *localNode) {
 				return
 			}
 		}
-		for _, event := range ready.Events {
-			c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
-		}
+		c.publishEvents(node, ready)
 		c.finishReady(node, ready, true)
 	}
 }
@@ -51,9 +56,7 @@ func (c *Local) storageFailed(node *localNode, err error) {
 // reads, acknowledge. With observe, the checker is shown the node's state
 // afterwards.
 func (c *Local) finishReady(node *localNode, ready raft.Ready, observe bool) {
-	for _, message := range ready.Messages {
-		c.send(node.id, message)
-	}
+	c.sendAll(node, ready.Messages)
 	if ready.RestoreStateMachine {
 		c.restoreSnapshot(node, ready.Snapshot)
 	}
@@ -73,6 +76,18 @@ func (c *Local) finishReady(node *localNode, ready raft.Ready, observe bool) {
 		node.unchanged = lastIndex
 	}
 	c.maybeCompact(node)
+}
+
+func (c *Local) publishEvents(node *localNode, ready raft.Ready) {
+	for _, event := range ready.Events {
+		c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
+	}
+}
+
+func (c *Local) sendAll(node *localNode, messages []raft.Message) {
+	for _, message := range messages {
+		c.send(node.id, message)
+	}
 }
 
 // apply hands one committed entry to the node's state machine and to the
