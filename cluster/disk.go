@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,11 +19,26 @@ import (
 // The history stays a function of the seed: a write ends at a fixed
 // virtual time, a happening of the clock like a delivery (clock.go). On
 // bbolt the real transaction runs on a goroutine started when the write
-// starts and is waited for when virtual time reaches its end, so writes
-// of different nodes that overlap in virtual time overlap in real time,
-// and how long the real disk takes changes the wall-clock time only.
+// starts, so writes of different nodes that overlap in virtual time
+// overlap in real time, and how long the real disk takes changes the
+// wall-clock time only.
+//
+// The simulation waits for a real write only where something depends on
+// it, so that no node, and no client, learns of a durable write before it
+// is on disk:
+//   - a message a node sends while a write of its own is still running on
+//     the real disk is delivered only once that write is done (a
+//     follower's acknowledgement);
+//   - a leader's write is waited for when it ends in virtual time: the
+//     leader counts it towards commitment then (thesis §10.2.1), or
+//     applies what it committed on the strength of it;
+//   - a node's writes reach its file in order, each after the one before;
+//   - a crash, a snapshot, a restart and Close wait for every write.
+// A follower's write that nothing depends on yet (its acknowledgement is
+// still on the way, and a majority may answer without it) runs on while
+// the simulation goes on.
 
-// diskWrite is one write in flight on a node's disk.
+// diskWrite is one write on a node's disk.
 type diskWrite struct {
 	ready raft.Ready
 	// end is the virtual time the write is done.
@@ -30,10 +46,39 @@ type diskWrite struct {
 	// batches are its storage writes (transactions): one with group
 	// commit, one per entry without.
 	batches [][]raft.Entry
-	// done carries the real write's result; nil when the storage is in
-	// memory, which writes at the end instead (nothing real to overlap).
-	done chan error
+	// finished is closed when the real write is done, and err is then its
+	// result. Both are nil for storage in memory, which writes at the end
+	// instead (nothing real to overlap).
+	finished chan struct{}
+	err      error
 }
+
+// wait returns the real write's result once it is done.
+func (write *diskWrite) wait() error {
+	<-write.finished
+	return write.err
+}
+
+// isFinished reports, without waiting, whether the real write is done.
+func (write *diskWrite) isFinished() bool {
+	select {
+	case <-write.finished:
+		return true
+	default:
+		return false
+	}
+}
+
+// diskDependencies are the messages a node sent while a write of its own
+// was still running on the real disk, by message id: each is delivered
+// only once its write is done.
+type diskDependencies struct {
+	messages map[uint64]*diskWrite
+}
+
+// sweepAt bounds the dependencies of messages that were dropped and will
+// never be delivered: past this many, those of finished writes go.
+const sweepAt = 4096
 
 // diskWriteTime is how long one write takes on the node's disk; 0 is an
 // instant disk, and so is lazy sync (the cache acknowledges at once).
@@ -61,9 +106,17 @@ func (c *Local) startWrite(node *localNode, ready raft.Ready) {
 		batches: batches,
 	}
 	if _, inMemory := node.storage.(memoryStorage); !inMemory {
-		write.done = make(chan error, 1)
-		storage, state := node.storage, ready.HardState
-		go func() { write.done <- saveBatches(storage, state, batches) }()
+		write.finished = make(chan struct{})
+		storage, state, previous := node.storage, ready.HardState, node.lastWrite
+		go func() {
+			defer close(write.finished)
+			if previous != nil && previous.wait() != nil {
+				write.err = errors.New("an earlier write to the same disk failed")
+				return
+			}
+			write.err = saveBatches(storage, state, batches)
+		}()
+		node.lastWrite = write
 	}
 	node.writing = write
 	lastIndex := node.core.LastIndex()
@@ -99,23 +152,24 @@ func saveBatches(storage nodeStorage, state raft.HardState, batches [][]raft.Ent
 	return nil
 }
 
-// waitForWrite returns the result of a node's write in flight, waiting
-// for the real disk if it is still busy.
-func (c *Local) waitForWrite(node *localNode) error {
-	write := node.writing
-	node.writing = nil
-	if write.done == nil {
-		return saveBatches(node.storage, write.ready.HardState, write.batches)
-	}
-	return <-write.done
-}
-
-// finishWrite is the end of a node's write: the batch is durable, its
-// messages leave, its committed entries apply, and the core hands over
-// what came meanwhile.
+// finishWrite is the end of a node's write in virtual time: the batch is
+// durable, its messages leave, its committed entries apply, and the core
+// hands over what came meanwhile.
 func (c *Local) finishWrite(node *localNode) {
 	write := node.writing
-	if err := c.waitForWrite(node); err != nil {
+	node.writing = nil
+	var err error
+	switch {
+	case write.finished == nil:
+		err = saveBatches(node.storage, write.ready.HardState, write.batches)
+	case node.core.Role() == raft.Leader:
+		// The leader counts the write towards commitment now (thesis
+		// §10.2.1), or applies what it committed counting it.
+		err = write.wait()
+	case write.isFinished():
+		err = write.err
+	}
+	if err != nil {
 		c.storageFailed(node, err)
 		return
 	}
@@ -126,6 +180,57 @@ func (c *Local) finishWrite(node *localNode) {
 		c.observe(node, min(node.unchanged, node.core.LastIndex()))
 	}
 	c.process(node)
+}
+
+// dependOnWrite notes that a message the node just sent depends on its
+// last write, if that is still running (send calls it).
+func (c *Local) dependOnWrite(from NodeID, id uint64) {
+	node, err := c.node(from)
+	if err != nil || node.lastWrite == nil || node.lastWrite.isFinished() {
+		return
+	}
+	write := node.lastWrite
+	if c.dependencies.messages == nil {
+		c.dependencies.messages = map[uint64]*diskWrite{}
+	}
+	if len(c.dependencies.messages) >= sweepAt {
+		for id, write := range c.dependencies.messages {
+			if write.isFinished() {
+				delete(c.dependencies.messages, id)
+			}
+		}
+	}
+	c.dependencies.messages[id] = write
+}
+
+// awaitWriteOf waits, before a message is delivered, for the write it
+// depends on. It reports false, having crashed the sender, when that
+// write failed: the message must not arrive.
+func (c *Local) awaitWriteOf(id uint64, message raft.Message) bool {
+	write, ok := c.dependencies.messages[id]
+	if !ok {
+		return true
+	}
+	delete(c.dependencies.messages, id)
+	err := write.wait()
+	if err == nil {
+		return true
+	}
+	if sender, found := c.node(message.From); found == nil && sender.core != nil {
+		c.storageFailed(sender, err)
+	}
+	return false
+}
+
+// settleWrites waits for every real write of the node, and returns the
+// first error.
+func (c *Local) settleWrites(node *localNode) error {
+	if node.lastWrite == nil {
+		return nil
+	}
+	err := node.lastWrite.wait()
+	node.lastWrite = nil
+	return err
 }
 
 // nextWrite returns the node whose write ends first (the lower id on a
@@ -143,35 +248,42 @@ func (c *Local) nextWrite() (time.Duration, *localNode) {
 	return first.writing.end, first
 }
 
-// crashDuringWrite settles the write in flight of a node that crashes. We
-// model the power failing just after the disk finished: the transaction
-// is on disk (bbolt commits atomically, so the other outcome is that none
-// of it is, and both are safe), and nothing that depended on it left the
-// node (thesis §3.8). The real write is waited for, so a restart reads a
-// quiet file.
+// crashDuringWrite settles the writes of a node that crashes. We model the
+// power failing just after the disk finished the write in flight: the
+// transaction is on disk (bbolt commits atomically, so the other outcome
+// is that none of it is, and both are safe), and nothing that depended on
+// it left the node (thesis §3.8). The real writes are waited for, so a
+// restart reads a quiet file.
 func (c *Local) crashDuringWrite(node *localNode) {
-	if node.writing == nil {
-		return
+	inFlight := node.writing
+	node.writing = nil
+	if inFlight != nil && inFlight.finished == nil {
+		if err := saveBatches(node.storage, inFlight.ready.HardState, inFlight.batches); err != nil {
+			c.publish(Record{Kind: RecordFault, Node: node.id, Text: "storage failed", Err: err})
+			return
+		}
 	}
-	entries := len(node.writing.ready.Entries)
-	if err := c.waitForWrite(node); err != nil {
+	if err := c.settleWrites(node); err != nil {
 		c.publish(Record{Kind: RecordFault, Node: node.id, Text: "storage failed", Err: err})
 		return
 	}
-	c.publish(Record{Kind: RecordFault, Node: node.id, Text: fmt.Sprintf(
-		"its write in flight (%d %s) reached the disk before the crash; its messages never left (§3.8)",
-		entries, plural(entries, "entry", "entries"))})
+	if inFlight != nil {
+		entries := len(inFlight.ready.Entries)
+		c.publish(Record{Kind: RecordFault, Node: node.id, Text: fmt.Sprintf(
+			"its write in flight (%d %s) reached the disk before the crash; its messages never left (§3.8)",
+			entries, plural(entries, "entry", "entries"))})
+	}
 }
 
-// finishAllWrites waits for every write in flight, for Close.
+// finishAllWrites waits for every write, for Close.
 func (c *Local) finishAllWrites() error {
-	var first error
+	var errs []error
 	for _, node := range c.nodes {
-		if node.writing != nil {
-			if err := c.waitForWrite(node); err != nil && first == nil {
-				first = err
-			}
+		if node.writing != nil && node.writing.finished == nil {
+			errs = append(errs, saveBatches(node.storage, node.writing.ready.HardState, node.writing.batches))
 		}
+		node.writing = nil
+		errs = append(errs, c.settleWrites(node))
 	}
-	return first
+	return errors.Join(errs...)
 }

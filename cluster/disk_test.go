@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -343,5 +344,63 @@ func TestParallelWriteLeaderCountsItselfOnlyWhenDurable(t *testing.T) {
 	}
 	if committedWhileWriting {
 		t.Fatal("n1 committed while its own write was in flight, with only n2's vote of two")
+	}
+}
+
+// savedStorage counts what really reached the disk: the highest index a
+// finished Save wrote.
+type savedStorage struct {
+	nodeStorage
+	saved *atomic.Uint64
+}
+
+func (s savedStorage) Save(state raft.HardState, entries []raft.Entry) error {
+	err := s.nodeStorage.Save(state, entries)
+	if err == nil && len(entries) > 0 {
+		s.saved.Store(uint64(entries[len(entries)-1].Index))
+	}
+	return err
+}
+
+// The simulation waits for a real write only where something depends on
+// it, but then it does: when the leader applies an entry (and its client
+// learns the result), the entry is really on a majority of disks.
+func TestAnAppliedEntryIsReallyOnAMajorityOfDisks(t *testing.T) {
+	for _, parallel := range []bool{false, true} {
+		t.Run(fmt.Sprintf("parallel-write=%v", parallel), func(t *testing.T) {
+			settings := diskSettings(true)
+			settings.ParallelWrite = parallel
+			c := openDurable(t, 3, settings)
+			saved := make([]*atomic.Uint64, len(c.nodes))
+			for i, node := range c.nodes {
+				saved[i] = new(atomic.Uint64)
+				node.storage = savedStorage{node.storage, saved[i]}
+			}
+			var failures []string
+			c.Subscribe(func(record Record) {
+				if record.Kind != RecordApply || c.nodes[record.Node-1].core.Role() != raft.Leader {
+					return
+				}
+				onDisk := 0
+				for _, count := range saved {
+					if count.Load() >= uint64(record.Entry.Index) {
+						onDisk++
+					}
+				}
+				if onDisk < 2 {
+					failures = append(failures, fmt.Sprintf("%v applied %d when it was on %d disks", record.Node, record.Entry.Index, onDisk))
+				}
+			})
+			if !c.RunUntil(func(v View) bool { return len(v.Leaders()) == 1 }, 10*time.Second) {
+				t.Fatal("no leader")
+			}
+			for range 5 {
+				submitBurst(t, c, 1)
+				submitBurst(t, c, 20)
+			}
+			if len(failures) > 0 {
+				t.Fatalf("%d applies before a majority had the entry on disk, first: %s", len(failures), failures[0])
+			}
+		})
 	}
 }

@@ -63,6 +63,8 @@ type Local struct {
 	historyDropped int
 	// interrupt is set by Interrupt (Ctrl-C) and stops the clock's loops.
 	interrupt atomic.Bool
+	// dependencies: messages waiting for real disk writes (disk.go).
+	dependencies diskDependencies
 }
 
 // localNode is one server: a core while it runs, and what survives a
@@ -85,8 +87,9 @@ type localNode struct {
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
 	// writing is the write in flight on the node's disk, nil when it is
-	// idle (disk.go).
-	writing *diskWrite
+	// idle; lastWrite is the last one started on the real disk, which may
+	// still run after its virtual end (disk.go).
+	writing, lastWrite *diskWrite
 	// joining: the node was added to a running cluster and starts with no
 	// configuration (membership.go, thesis §4.4).
 	joining bool

@@ -15,6 +15,14 @@ import (
 func (c *Local) process(node *localNode) {
 	for node.core != nil && node.writing == nil && node.core.HasReady() {
 		ready := node.core.Ready()
+		if node.lastWrite != nil && (!ready.Snapshot.IsEmpty() || ready.MustSave && c.diskWriteTime(node) == 0) {
+			// A snapshot, or a write on an instant disk, goes after the
+			// writes still running on the real disk.
+			if err := c.settleWrites(node); err != nil {
+				c.storageFailed(node, err)
+				return
+			}
+		}
 		if !ready.Snapshot.IsEmpty() {
 			if err := c.saveSnapshot(node, ready.Snapshot); err != nil {
 				c.storageFailed(node, err)
@@ -48,6 +56,7 @@ func (c *Local) process(node *localNode) {
 func (c *Local) storageFailed(node *localNode, err error) {
 	c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
 	node.core, node.kv = nil, nil
+	node.writing = nil // its messages never leave
 	c.network.DropNode(node.id)
 	c.clients.nodeDown(c, node.id)
 }
@@ -122,7 +131,7 @@ func (c *Local) report(violations []check.Violation) {
 // deliver hands a message to its destination, if it is running.
 func (c *Local) deliver(id uint64, message raft.Message) {
 	node, err := c.node(message.To)
-	if err != nil || node.core == nil {
+	if err != nil || node.core == nil || !c.awaitWriteOf(id, message) {
 		return
 	}
 	c.publish(Record{Kind: RecordDeliver, Node: message.To, Message: message, MessageID: id})
@@ -134,6 +143,7 @@ func (c *Local) deliver(id uint64, message raft.Message) {
 func (c *Local) send(from NodeID, message raft.Message) {
 	c.sending = true
 	id := c.network.Send(c.now, message)
+	c.dependOnWrite(from, id)
 	c.sending = false
 	c.publish(Record{Kind: RecordSend, Node: from, Message: message, MessageID: id})
 	for _, drop := range c.dropsWhileSending {
