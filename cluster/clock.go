@@ -10,12 +10,14 @@ import (
 // (disk.go), a node ticks at its phase, a client retries at its wake time.
 // Ties go to deliveries, then writes, then clients, then ticks, and among
 // nodes to the lower id, so a history depends only on the seed and the
-// operations.
+// operations. Before any of them, the proposals clients made at this
+// instant go to the disks (disk.go, processProposal).
 
 type happening uint8
 
 const (
 	nothing happening = iota
+	proposals
 	delivery
 	writeDone
 	clientWake
@@ -27,6 +29,11 @@ const (
 func (c *Local) next() (time.Duration, happening, *localNode) {
 	at, kind := time.Duration(0), nothing
 	var which *localNode
+	if len(c.disk.proposed) > 0 {
+		// The instant's proposals go to the disks before anything else
+		// happens (disk.go, processProposal).
+		return c.now, proposals, nil
+	}
 	if when, ok := c.network.NextDeliveryTime(); ok {
 		at, kind = when, delivery
 	}
@@ -53,6 +60,8 @@ func (c *Local) stepUntil(limit time.Duration) bool {
 	}
 	c.now = max(c.now, at)
 	switch kind {
+	case proposals:
+		c.processProposed()
 	case delivery:
 		if envelope, ok := c.network.PopDue(c.now); ok {
 			c.deliver(envelope.ID, envelope.Message)
@@ -130,6 +139,10 @@ func (c *Local) Stabilize() (delivered int, err error) {
 	for delivered < maxStabilizeDeliveries {
 		if c.stopped() {
 			return delivered, ErrInterrupted
+		}
+		if len(c.disk.proposed) > 0 {
+			c.processProposed()
+			continue
 		}
 		if when, writer := c.nextWrite(); writer != nil {
 			if deliverAt, ok := c.network.NextDeliveryTime(); !ok || when < deliverAt {

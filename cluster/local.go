@@ -63,8 +63,8 @@ type Local struct {
 	historyDropped int
 	// interrupt is set by Interrupt (Ctrl-C) and stops the clock's loops.
 	interrupt atomic.Bool
-	// dependencies: messages waiting for real disk writes (disk.go).
-	dependencies diskDependencies
+	// disk: proposals and messages waiting for disk writes (disk.go).
+	disk diskState
 }
 
 // localNode is one server: a core while it runs, and what survives a
