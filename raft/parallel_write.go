@@ -88,13 +88,20 @@ func (r *Node) takeEarlyMessages(ready *Ready, hardStateDirty bool) {
 	if !r.config.ParallelLeaderWrite || r.role != Leader || hardStateDirty {
 		return
 	}
-	var kept []Message
+	// Split in place, keeping each list in the order it was sent; the
+	// early ones go to a recycled slice (recycle.go).
+	kept := ready.Messages[:0]
 	for _, m := range ready.Messages {
 		if m.Type == MsgAppendEntries {
-			ready.EarlyMessages = append(ready.EarlyMessages, m)
+			r.spare.early = append(r.spare.early, m)
 		} else {
 			kept = append(kept, m)
 		}
 	}
+	clear(ready.Messages[len(kept):])
+	if len(kept) == 0 {
+		kept = nil
+	}
 	ready.Messages = kept
+	ready.EarlyMessages, r.spare.early, r.spare.earlyHanded = swapBuffers(r.spare.early, r.spare.earlyHanded)
 }

@@ -16,13 +16,18 @@ package raft
 // meanwhile), and goes on from step 3 once the write is done (thesis
 // §10.2.1). It never calls Ready again before it has called Advance.
 //
-// Events may be shown at any time.
+// Events may be shown at any time. The slices Messages, Events and
+// ReadStates are reused from the next call of Ready on (recycle.go): a
+// host that keeps them past Advance copies them.
 type Ready struct {
 	HardState HardState
 	// MustSave is set when the hard state changed or there are entries to
 	// persist.
 	MustSave bool
-	// Entries replace the stored log from Entries[0].Index on.
+	// Entries replace the stored log from Entries[0].Index on. They and
+	// CommittedEntries share the log's memory, whose entries never change
+	// (log_chunks.go): a host may keep them without copying, but not
+	// change them.
 	Entries []Entry
 	// Snapshot, when not empty, is a new snapshot to persist: taken by
 	// Compact, or received from the leader. Storing it drops the stored
@@ -55,8 +60,8 @@ func (r *Node) HasReady() bool {
 
 // Ready hands out the work produced since the last call.
 func (r *Node) Ready() Ready {
-	ready := Ready{Messages: r.messages, Events: r.events, ReadStates: r.readStates}
-	r.messages, r.events, r.readStates = nil, nil, nil
+	var ready Ready
+	r.handOutWork(&ready) // Messages, Events and ReadStates (recycle.go)
 	ready.HardState = HardState{CurrentTerm: r.term, VotedFor: r.votedFor}
 	if r.config.Bugs.ForgetVote {
 		// Teaching bug: the vote is never written down, so a restarted
