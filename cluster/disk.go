@@ -305,7 +305,7 @@ func (c *Local) crashDuringWrite(node *localNode) {
 	if inFlight != nil {
 		entries := len(inFlight.ready.Entries)
 		c.publish(Record{Kind: RecordFault, Node: node.id, Text: fmt.Sprintf(
-			"its write in flight (%d %s) reached the disk before the crash; its messages never left (§3.8)",
+			"crashed with a write in flight (%d %s): the write reached the disk, its messages never left (§3.8)",
 			entries, plural(entries, "entry", "entries"))})
 	}
 }
