@@ -20,6 +20,9 @@ type KV struct {
 	// sessions holds each client's latest request and its result (thesis
 	// §6.3), keyed by ClientID.
 	sessions map[uint64]session
+	// activity orders the sessions by their latest command, for expiry
+	// (session.go).
+	activity activityQueue
 	// Invariant: appliedIndex is the index of the last entry passed to
 	// Apply without an ErrEntryOutOfOrder error (the thesis's lastApplied).
 	appliedIndex raft.Index

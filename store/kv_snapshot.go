@@ -88,5 +88,6 @@ func RestoreKV(index raft.Index, data []byte) (*KV, error) {
 	if reader.err != nil {
 		return nil, fmt.Errorf("%w at index %d: %v", ErrInvalidSnapshot, index, reader.err)
 	}
+	kv.activity.rebuild(kv.sessions)
 	return kv, nil
 }
