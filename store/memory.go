@@ -16,9 +16,23 @@ import (
 // Memory is safe for concurrent use: a host may save from one goroutine
 // while a dashboard reads from another.
 //
-// Memory copies every entry it is given and every entry it returns,
-// Command bytes included. The core reuses its slices, and a store that
-// aliased them would change "durable" state behind the host's back.
+// What Memory copies, and what it shares (the contract with the core and
+// the host):
+//
+//   - Save copies the Entry values it is given into its own log, so the
+//     caller may reuse or truncate its slice of entries afterwards: the
+//     core's log reuses its backing array after a truncation (thesis §3.5),
+//     and a store that kept the caller's slice would change "durable" state
+//     behind the host's back.
+//   - Save keeps each entry's Command bytes without copying them. Command
+//     bytes are never changed once they are proposed: the host encodes a
+//     fresh slice for every client request (store.EncodeCommand), the
+//     core hands the same bytes to its log, its messages, its Ready and
+//     the other nodes, and neither writes to them (raft.Node.Propose keeps
+//     the caller's slice). A copy per node of every command would cost an
+//     allocation per entry per node for nothing.
+//   - InitialState returns copies, Command bytes included: a restart is
+//     rare, and the node that reads them owns them.
 type Memory struct {
 	mutex     sync.Mutex
 	hardState raft.HardState
@@ -67,9 +81,10 @@ func (m *Memory) SaveSnapshot(snapshot raft.Snapshot) error {
 }
 
 // Save stores the hard state and, when entries is not empty, replaces the
-// log from entries[0].Index onward with copies of entries: a conflicting
-// suffix is truncated (thesis §3.5). Save is atomic: when it returns an
-// error, neither the hard state nor the log has changed.
+// log from entries[0].Index onward with copies of entries (sharing their
+// Command bytes, which nobody changes): a conflicting suffix is truncated
+// (thesis §3.5). Save is atomic: when it returns an error, neither the
+// hard state nor the log has changed.
 func (m *Memory) Save(state raft.HardState, entries []raft.Entry) error {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
@@ -80,7 +95,7 @@ func (m *Memory) Save(state raft.HardState, entries []raft.Entry) error {
 	m.hardState = state
 	if len(entries) > 0 {
 		kept := m.log[:entries[0].Index-offset-1]
-		m.log = append(kept, cloneEntries(entries)...)
+		m.log = append(kept, entries...)
 	}
 	m.saves++
 	return nil
