@@ -116,7 +116,7 @@ func (c *Local) CheckLinearizability(timeout time.Duration) (check.Linearizabili
 		return check.LinearizabilityResult{}, fmt.Errorf("%w: %d operations kept, %d more not", ErrHistoryTooLong, MaxHistory, dropped)
 	}
 	history := append([]check.Operation(nil), c.history...)
-	for _, call := range c.clients.calls {
+	for _, call := range c.clients.calls.active() {
 		pending := *call
 		pending.Err, pending.Returned, pending.returnedStamp = ErrTimeout, c.now, c.stamp+1
 		if operation, ok := operationOf(&pending); ok {
