@@ -37,9 +37,9 @@ type Memory struct {
 	mutex     sync.Mutex
 	hardState raft.HardState
 	// snapshot replaces the entries up to its last included index
-	// (snapshot.go). Invariant: log[i].Index == snapshot.LastIncludedIndex+i+1.
+	// (snapshot.go). Invariant: log.at(i).Index == snapshot.LastIncludedIndex+i+1.
 	snapshot raft.Snapshot
-	log      []raft.Entry
+	log      chunkedLog
 	// saves counts successful Save calls, a proxy for fsyncs.
 	saves uint64
 }
@@ -56,7 +56,7 @@ func NewMemory() *Memory {
 func (m *Memory) InitialState() (raft.HardState, []raft.Entry, error) {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
-	return m.hardState, cloneEntries(m.log), nil
+	return m.hardState, m.log.clone(), nil
 }
 
 // Snapshot returns a copy of the stored snapshot (empty when none).
@@ -74,7 +74,7 @@ func (m *Memory) SaveSnapshot(snapshot raft.Snapshot) error {
 	if err := checkSnapshot(m.snapshot, snapshot); err != nil {
 		return err
 	}
-	m.log = LogAfterSnapshot(m.log, m.snapshot.LastIncludedIndex, snapshot)
+	m.dropCovered(snapshot)
 	m.snapshot = cloneSnapshot(snapshot)
 	m.saves++
 	return nil
@@ -89,16 +89,33 @@ func (m *Memory) Save(state raft.HardState, entries []raft.Entry) error {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
 	offset := m.snapshot.LastIncludedIndex
-	if err := checkAppendAfter(offset, offset+raft.Index(len(m.log)), entries); err != nil {
+	if err := checkAppendAfter(offset, offset+raft.Index(m.log.length()), entries); err != nil {
 		return err
 	}
 	m.hardState = state
 	if len(entries) > 0 {
-		kept := m.log[:entries[0].Index-offset-1]
-		m.log = append(kept, entries...)
+		m.log.truncate(int(entries[0].Index - offset - 1))
+		m.log.append(entries)
 	}
 	m.saves++
 	return nil
+}
+
+// dropCovered drops the stored entries a new snapshot covers, as
+// LogAfterSnapshot does for a slice: the entries after it stay when the
+// log holds its last included entry with its term; otherwise the whole log
+// goes (thesis Fig. 5.3).
+func (m *Memory) dropCovered(snapshot raft.Snapshot) {
+	offset, index := m.snapshot.LastIncludedIndex, snapshot.LastIncludedIndex
+	if index <= offset {
+		return
+	}
+	position := int(index - offset - 1)
+	if position < m.log.length() && m.log.at(position).Term == snapshot.LastIncludedTerm {
+		m.log.dropFirst(position + 1)
+		return
+	}
+	m.log.reset()
 }
 
 // Wipe erases the hard state, the snapshot and the log, as if the disk were lost. It does
@@ -107,7 +124,7 @@ func (m *Memory) Wipe() {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
 	m.hardState = raft.HardState{}
-	m.log = nil
+	m.log.reset()
 	m.snapshot = raft.Snapshot{}
 }
 
