@@ -57,7 +57,7 @@ type Local struct {
 	// live is the pacer while live pacing is on (nil: manual pacing).
 	live *livePacer
 	// history is every finished client request (history.go).
-	history []check.Operation
+	history historyLog
 	// stamp counts client calls and returns (history.go, nextStamp).
 	stamp          uint64
 	historyDropped int
