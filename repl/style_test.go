@@ -123,3 +123,15 @@ func TestSessionWrapsToItsWidth(t *testing.T) {
 	}
 	t.Error("SetWidth(200) still wraps at 50")
 }
+
+func TestWrapPlainText(t *testing.T) {
+	text := "one two three four five six seven eight nine ten eleven twelve\nshort"
+	got := Wrap(text, 30)
+	want := "one two three four five six\n  seven eight nine ten eleven\n  twelve\nshort"
+	if got != want {
+		t.Errorf("Wrap(%q, 30) = %q, want %q", text, got, want)
+	}
+	if got := Wrap(text, 0); got != text {
+		t.Errorf("Wrap(text, 0) = %q, want the text unchanged", got)
+	}
+}

@@ -96,12 +96,23 @@ func (b *browser) exposeAll() {
 	b.expose("resize", func(arguments []js.Value) {
 		if len(arguments) == 2 {
 			columns, rows := arguments[0].Int(), arguments[1].Int()
+			terminalColumns.Store(int64(columns))
 			// SetSize takes the terminal's lock: never wait in a callback.
 			go func() { _ = b.terminal.SetSize(columns, rows) }()
 		}
 	})
 	b.exposeTimeline()
 }
+
+// terminalColumns is the terminal's width, set by resize: every session
+// of the page wraps its output to it (repl.Options.Width), so a trace line
+// wider than the terminal breaks at a space and its continuation is
+// indented, as in raftctl repl.
+var terminalColumns atomic.Int64
+
+// terminalWidth is repl.Options.Width for the page's sessions; 0 (no
+// wrapping) until the page reports a size.
+func terminalWidth() int { return int(terminalColumns.Load()) }
 
 // expose makes f callable from the page as raftctl.name(...).
 func (b *browser) expose(name string, f func([]js.Value)) {
@@ -138,6 +149,7 @@ func (b *browser) input(data string) {
 
 // run edits lines and runs them, for as long as the page lives.
 func (b *browser) run() {
+	terminalColumns.Store(int64(b.page.Call("columns").Int()))
 	local := b.session.Load().LocalCluster()
 	text := fmt.Sprintf(welcome, local.Size())
 	if b.restored {
@@ -146,7 +158,7 @@ func (b *browser) run() {
 	if b.warning != "" {
 		text += b.warning + "\n"
 	}
-	b.writeString(strings.ReplaceAll(text, "\n", "\r\n"))
+	b.writeString(text)
 	go b.drawLoop()
 	b.page.Call("ready")
 	if b.shared != nil {
@@ -185,7 +197,12 @@ func (b *browser) run() {
 	}
 }
 
-func (b *browser) writeString(text string) { b.console.write([]byte(text)) }
+// writeString writes the page's own text to the terminal, wrapped to its
+// width as the session's lines are.
+func (b *browser) writeString(text string) {
+	text = repl.Wrap(strings.ReplaceAll(text, "\r\n", "\n"), terminalWidth())
+	b.console.write([]byte(strings.ReplaceAll(text, "\n", "\r\n")))
+}
 
 // terminalOutput is the session's output: the terminal's Write keeps the
 // prompt and the line being edited below lines that arrive while it is

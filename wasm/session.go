@@ -23,7 +23,7 @@ const databaseName = "raftctl"
 // would (thesis §3.8). restored says whether it did. Without IndexedDB the
 // nodes keep their state in memory, as in raftctl repl.
 func sessionOptions(page js.Value, out io.Writer) (options repl.Options, restored bool, warning string) {
-	options = repl.Options{Color: true, LiveSpeed: 1, Out: out, Progress: progress{}}
+	options = repl.Options{Color: true, LiveSpeed: 1, Out: out, Progress: progress{}, Width: terminalWidth}
 	if !page.Get("ownsStorage").Truthy() {
 		return options, false, "warning: another tab keeps its cluster in this browser's storage: this tab's cluster lives in memory only"
 	}

@@ -60,7 +60,7 @@ func (t *timeline) data() timelineData {
 // replayOptions build the sessions of the timeline and of shared links:
 // manual pacing (time moves only with the script), nodes in memory.
 func replayOptions(out io.Writer) repl.Options {
-	return repl.Options{Color: true, Out: out, Progress: progress{}}
+	return repl.Options{Color: true, Out: out, Progress: progress{}, Width: terminalWidth}
 }
 
 // quietUntilShown is a replayed session's output: silent while the
@@ -294,7 +294,7 @@ func (b *browser) runFor(session *repl.Session, d time.Duration) {
 
 // say writes a note of the page's own (not the session's) to the terminal.
 func (b *browser) say(text string) {
-	_, _ = b.terminal.Write([]byte("\x1b[2m-- " + text + "\x1b[0m\n"))
+	_, _ = b.terminal.Write([]byte("\x1b[2m" + repl.Wrap("-- "+text, terminalWidth()) + "\x1b[0m\n"))
 }
 
 func formatSeconds(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }

@@ -82,6 +82,35 @@ func TestBrowserPutGet(t *testing.T) {
 	run(t, browser, "get x", func(line string) bool { return strings.HasPrefix(line, "x=1 ") })
 	browser.Screenshot("put-get")
 
+	// Output wraps at a space to the terminal's width, continuation lines
+	// indented, and follows the terminal when it is resized: no row is
+	// cut mid-word by the terminal itself.
+	for _, columns := range []int{0, 60} {
+		if columns > 0 {
+			browsertest.Evaluate[bool](browser, fmt.Sprintf(`(globalThis.raftctlTerminal.resize(%d, globalThis.raftctlTerminal.rows), true)`, columns))
+			browsertest.Poll[bool](browser, "the resize", 10*time.Second, fmt.Sprintf(`globalThis.raftctlTerminal.cols === %d`, columns))
+		}
+		// Lines written before a resize are reflowed by the terminal: look
+		// at the rows after the command's echo only.
+		errorLine := run(t, browser, "get x read=lease", func(line string) bool { return strings.HasPrefix(line, "error: ") })
+		wrapped := browsertest.Evaluate[string](browser, `(() => {
+			const buffer = globalThis.raftctlTerminal.buffer.active;
+			let echo = 0;
+			for (let i = 0; i < buffer.length; i++)
+				if (buffer.getLine(i).translateToString(true).startsWith("> get x read=lease")) echo = i;
+			const rows = [];
+			for (let i = echo + 1; i < buffer.length; i++)
+				if (buffer.getLine(i).isWrapped) rows.push(buffer.getLine(i - 1).translateToString(true));
+			return rows.join("\n");
+		})()`)
+		if wrapped != "" {
+			t.Fatalf("rows wrapped by the terminal (width %d), after:\n%s\nthe session does not wrap to the terminal's width", columns, wrapped)
+		}
+		if next := browser.Lines()[errorLine+1]; !strings.HasPrefix(next, "  ") {
+			t.Fatalf("the lease error's second row is %q, want its continuation, indented", next)
+		}
+	}
+
 	// Trace lines that arrive while a line is being typed go above it, and
 	// the line stays whole; Tab completes it.
 	run(t, browser, "trace all", func(line string) bool { return strings.Contains(line, "AppendEntries") })

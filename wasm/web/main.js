@@ -64,6 +64,7 @@ const picture = new Picture({
 
 globalThis.raftctlPage = {
   write(text) { terminal.write(text); },
+  columns() { return terminal.cols; },
   draw(json) { picture.update(JSON.parse(json)); },
   ready() {
     // performance.now() counts from the navigation's start.
