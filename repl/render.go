@@ -32,11 +32,25 @@ func formatTime(at time.Duration) string {
 }
 
 // recordLevel returns the trace level of a record without rendering it,
-// and false for the core's events, whose level only the renderer knows
-// (and which it must see in order: it remembers election timeouts). A
-// record above every level anyone looks at is never rendered.
+// and false for most of the core's events, whose level only the renderer
+// knows (and which it must see in order: it remembers election timeouts).
+// A record above every level anyone looks at is never rendered.
 func recordLevel(record cluster.Record) (traceLevel, bool) {
 	switch record.Kind {
+	case cluster.RecordEvent:
+		// The most frequent events, which the renderer renders without
+		// remembering anything (renderer.event has the same levels).
+		switch event := record.Event; event.Kind {
+		case raft.EventAppendAccepted:
+			if event.Count == 0 {
+				return traceAll, true
+			}
+			return traceRPC, true
+		case raft.EventHeartbeat:
+			return traceAll, true
+		case raft.EventAppended:
+			return traceRPC, true
+		}
 	case cluster.RecordSend, cluster.RecordDrop:
 		return messageLevel(record.Message), true
 	case cluster.RecordDeliver:
@@ -62,7 +76,8 @@ func mayRenderEmpty(record cluster.Record) bool {
 
 // render returns a record's line and the trace level it belongs to; ok is
 // false for records that are never shown. Only the core's events change
-// the renderer: any other record renders the same later as now.
+// the renderer, and only those recordLevel does not know: any other
+// record renders the same later as now.
 func (r *renderer) render(record cluster.Record) (line string, level traceLevel, ok bool) {
 	var text, section string
 	level, _ = recordLevel(record)

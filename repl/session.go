@@ -294,6 +294,9 @@ func (s *Session) onRecord(record cluster.Record) {
 	var line string
 	var summaries []string
 	shown := false
+	if record.Kind == cluster.RecordEvent {
+		s.decisions.add(record)
+	}
 	if level, known := recordLevel(record); known && level > s.level && !mayRenderEmpty(record) {
 		// Not shown: render it only if `events` asks for it.
 		if level <= traceRPC {
@@ -305,9 +308,6 @@ func (s *Session) onRecord(record cluster.Record) {
 		line, level, ok = s.renderer.render(record)
 		if ok && level <= traceRPC {
 			s.events.add(line)
-		}
-		if record.Kind == cluster.RecordEvent {
-			s.decisions.add(record)
 		}
 		shown = ok && level <= s.level
 		if shown {
