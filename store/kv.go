@@ -19,10 +19,15 @@ type KV struct {
 	data map[string]string
 	// sessions holds each client's latest request and its result (thesis
 	// §6.3), keyed by ClientID.
-	sessions map[uint64]session
+	sessions map[uint64]*session
 	// activity orders the sessions by their latest command, for expiry
 	// (session.go).
 	activity activityQueue
+	// keys keeps the keys of data in sorted order for snapshots
+	// (kv_keys.go).
+	keys sortedKeys
+	// snapshotSize is the length of the last SnapshotData.
+	snapshotSize int
 	// Invariant: appliedIndex is the index of the last entry passed to
 	// Apply without an ErrEntryOutOfOrder error (the thesis's lastApplied).
 	appliedIndex raft.Index
@@ -46,7 +51,7 @@ type Result struct {
 
 // NewKV returns an empty state machine that has applied nothing.
 func NewKV() *KV {
-	return &KV{data: make(map[string]string), sessions: make(map[uint64]session)}
+	return &KV{data: make(map[string]string), sessions: make(map[uint64]*session)}
 }
 
 // Apply applies the committed entry. Entries must arrive in log order:
@@ -84,11 +89,18 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 func (kv *KV) execute(index raft.Index, command Command) Result {
 	switch command.Op {
 	case OpPut:
+		before := len(kv.data)
 		kv.data[command.Key] = command.Value
+		if len(kv.data) > before {
+			kv.keys.put(command.Key, kv.data)
+		}
 		return Result{Value: command.Value, Found: true, Index: index}
 	case OpDelete:
 		value, found := kv.data[command.Key]
-		delete(kv.data, command.Key)
+		if found {
+			delete(kv.data, command.Key)
+			kv.keys.remove()
+		}
 		return Result{Value: value, Found: found, Index: index}
 	default: // OpGet: DecodeCommand admits no other operation.
 		value, found := kv.data[command.Key]
@@ -114,7 +126,8 @@ func (kv *KV) Len() int { return len(kv.data) }
 // Keys returns the keys in sorted order, so that output built from them is
 // the same on every replica and in every run.
 func (kv *KV) Keys() []string {
-	return slices.Sorted(maps.Keys(kv.data))
+	kv.keys.merge(kv.data)
+	return slices.Clone(kv.keys.sorted)
 }
 
 // Snapshot returns a copy of the data. Sessions are not included.

@@ -47,7 +47,10 @@ type session struct {
 // seen from client, and whether it knows the client at all.
 func (kv *KV) SessionSequence(client uint64) (uint64, bool) {
 	session, known := kv.sessions[client]
-	return session.sequence, known
+	if !known {
+		return 0, false
+	}
+	return session.sequence, true
 }
 
 // SessionLifetime is how many log entries a session survives without a
@@ -70,7 +73,7 @@ func (kv *KV) expireSessions(index raft.Index) {
 		kv.activity.pop()
 		// A client active again since has a later mark in the queue; only
 		// the mark of its latest command expires its session.
-		if session, known := kv.sessions[oldest.client]; known && session.lastActive == oldest.index {
+		if session := kv.sessions[oldest.client]; session != nil && session.lastActive == oldest.index {
 			delete(kv.sessions, oldest.client)
 		}
 	}
@@ -105,7 +108,7 @@ func (q *activityQueue) push(mark activityMark) {
 func (q *activityQueue) pop() { q.head++ }
 
 // rebuild fills the queue from sessions restored from a snapshot.
-func (q *activityQueue) rebuild(sessions map[uint64]session) {
+func (q *activityQueue) rebuild(sessions map[uint64]*session) {
 	q.marks, q.head = q.marks[:0], 0
 	for client, session := range sessions {
 		q.marks = append(q.marks, activityMark{client: client, index: session.lastActive})
@@ -117,24 +120,29 @@ func (q *activityQueue) rebuild(sessions map[uint64]session) {
 func (kv *KV) Sessions() int { return len(kv.sessions) }
 
 // applyCommand executes command at index unless its session has seen it.
+// A session is updated in place: one lookup per command.
 func (kv *KV) applyCommand(index raft.Index, command Command) (Result, error) {
 	if command.ClientID == 0 {
 		return kv.execute(index, command), nil
 	}
-	latest, known := kv.sessions[command.ClientID]
-	if known && command.Sequence == latest.sequence {
+	latest := kv.sessions[command.ClientID]
+	if latest != nil && command.Sequence == latest.sequence {
 		result := latest.result
 		result.Duplicate = true
 		return result, nil
 	}
-	if known && command.Sequence < latest.sequence {
+	if latest != nil && command.Sequence < latest.sequence {
 		// The client has moved on past this request, so it is a delayed
 		// copy, and its result is no longer kept.
 		return Result{Index: index}, fmt.Errorf("%w: client %d sent sequence %d, but its latest is %d",
 			ErrStaleRequest, command.ClientID, command.Sequence, latest.sequence)
 	}
 	result := kv.execute(index, command)
-	kv.sessions[command.ClientID] = session{sequence: command.Sequence, result: result, lastActive: index}
+	if latest == nil {
+		latest = new(session)
+		kv.sessions[command.ClientID] = latest
+	}
+	*latest = session{sequence: command.Sequence, result: result, lastActive: index}
 	kv.activity.push(activityMark{client: command.ClientID, index: index})
 	return result, nil
 }
