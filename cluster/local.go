@@ -63,6 +63,8 @@ type Local struct {
 	historyDropped int
 	// interrupt is set by Interrupt (Ctrl-C) and stops the clock's loops.
 	interrupt atomic.Bool
+	// decoded shares decoded commands between the nodes (apply_decoded.go).
+	decoded decodedCommands
 }
 
 // localNode is one server: a core while it runs, and what survives a

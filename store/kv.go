@@ -62,6 +62,18 @@ func NewKV() *KV {
 // error: the log is what it is, and every replica skips an entry it cannot
 // use in the same way. A no-op entry (thesis §6.4) does nothing else.
 func (kv *KV) Apply(entry raft.Entry) (Result, error) {
+	return kv.apply(entry, DecodeCommand)
+}
+
+// ApplyDecoded is Apply for a host that has decoded the entry's command
+// already, with DecodeCommand on the same bytes (command and err are what
+// it returned): replicas in one process share the decoded strings instead
+// of holding one copy each of every key and value.
+func (kv *KV) ApplyDecoded(entry raft.Entry, command Command, err error) (Result, error) {
+	return kv.apply(entry, func([]byte) (Command, error) { return command, err })
+}
+
+func (kv *KV) apply(entry raft.Entry, decode func([]byte) (Command, error)) (Result, error) {
 	if want := kv.appliedIndex + 1; entry.Index != want {
 		return Result{}, fmt.Errorf("%w: got index %d, want %d (applied index is %d)",
 			ErrEntryOutOfOrder, entry.Index, want, kv.appliedIndex)
@@ -74,7 +86,7 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 		// §4.1): the core acts on it when it is appended.
 		return Result{Index: entry.Index}, nil
 	case raft.EntryCommand:
-		command, err := DecodeCommand(entry.Command)
+		command, err := decode(entry.Command)
 		if err != nil {
 			return Result{Index: entry.Index}, fmt.Errorf("entry %d: %w", entry.Index, err)
 		}
