@@ -49,6 +49,11 @@ type Config struct {
 	// flight to one follower. MaxInflight 1 turns pipelining off.
 	MaxEntriesPerMessage int
 	MaxInflight          int
+	// ParallelLeaderWrite: the leader sends AppendEntries while it writes
+	// to its own disk, and counts itself towards commitment only up to
+	// what its host has acknowledged durable (thesis §10.2.1,
+	// parallel_write.go). Hosts then send Ready.EarlyMessages first.
+	ParallelLeaderWrite bool
 
 	// Bugs are deliberately wrong rules, for lessons and to prove that the
 	// checkers can fail. All off by default.

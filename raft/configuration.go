@@ -205,8 +205,8 @@ func ConfigurationEntry(index Index, term Term, c Configuration) Entry {
 // have changed (see maybeRefreshConfiguration).
 func (r *Node) refreshConfiguration() {
 	configuration, index, term := r.configurationBefore()
-	for i := len(r.log.entries) - 1; i >= 0; i-- {
-		entry := r.log.entries[i]
+	for i := r.log.entries.length() - 1; i >= 0; i-- {
+		entry := r.log.entries.at(i)
 		if entry.Kind != EntryConfiguration {
 			continue
 		}
@@ -241,8 +241,8 @@ func (r *Node) configurationBefore() (Configuration, Index, Term) {
 // configurationAt is the latest configuration as of index: what a snapshot
 // taken there must keep (thesis §5.1).
 func (r *Node) configurationAt(index Index) Configuration {
-	for i := len(r.log.entries) - 1; i >= 0; i-- {
-		entry := r.log.entries[i]
+	for i := r.log.entries.length() - 1; i >= 0; i-- {
+		entry := r.log.entries.at(i)
 		if entry.Index > index || entry.Kind != EntryConfiguration {
 			continue
 		}
@@ -291,9 +291,9 @@ func (r *Node) updatePeers() {
 	if r.role != Leader {
 		return
 	}
-	for id := range r.progress {
+	for id := range r.progress.all() {
 		if !slices.Contains(peers, id) {
-			delete(r.progress, id)
+			r.progress[id] = nil
 		}
 	}
 	for _, peer := range peers {

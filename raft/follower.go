@@ -13,7 +13,7 @@ func (r *Node) becomeFollower(term Term, leader NodeID, reason Reason) {
 	r.role = Follower
 	r.leader = leader
 	r.votes = nil
-	r.progress = nil
+	r.progress = progressTable{}
 	// Reads waiting for confirmation are dropped: the host's request
 	// times out and asks the new leader (thesis §6.4).
 	r.reads = nil
@@ -114,9 +114,7 @@ func (r *Node) appendFromLeader(prevIndex Index, entries []Entry) Index {
 			r.emit(Event{Kind: EventTruncated, Index: entry.Index, OtherTerm: existing, LogTerm: entry.Term, OtherIndex: r.log.lastIndex(), Section: "§3.5"})
 			r.log.truncateFrom(entry.Index)
 		}
-		for _, newEntry := range entries[i:] {
-			r.log.append(newEntry)
-		}
+		r.log.appendAll(entries[i:])
 		if present && entry.Index <= r.commitIndex {
 			// A committed entry overwritten: impossible under the rules,
 			// but a teaching bug or a storage fault (a wiped disk, lazy

@@ -103,6 +103,7 @@ func (tc *testCluster) process(id NodeID) {
 		}
 		tc.events = append(tc.events, ready.Events...)
 		tc.reads[id] = append(tc.reads[id], ready.ReadStates...)
+		tc.queue = append(tc.queue, ready.EarlyMessages...) // Config.ParallelLeaderWrite
 		tc.queue = append(tc.queue, ready.Messages...)
 		if ready.RestoreStateMachine {
 			tc.machines[id] = decodeMachine(ready.Snapshot.Data)

@@ -17,7 +17,7 @@ func (r *Node) becomeLeader(votes int) {
 	// A server caught up by an earlier leadership of ours is not a peer now.
 	r.peers = r.configuration.Members()
 	r.startRound()
-	r.progress = make(map[NodeID]*Progress, len(r.peers))
+	r.progress = progressTable{}
 	for _, peer := range r.peers {
 		if peer != r.id {
 			// > When a leader first comes to power, it initializes all
@@ -69,7 +69,7 @@ func (r *Node) tickLeader() {
 			r.becomeFollower(r.term, None, ReasonQuorumLost)
 			return
 		}
-		for _, progress := range r.progress {
+		for _, progress := range r.progress.all() {
 			progress.RecentActive = false
 		}
 	}

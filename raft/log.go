@@ -10,9 +10,10 @@ package raft
 // §5.1: "the last included index ... and the last included term"), so the
 // AppendEntries consistency check still works for the first entry after it.
 
-// raftLog is a node's log. entries[i] holds index snapshotIndex+i+1.
+// raftLog is a node's log. Position i of entries holds index
+// snapshotIndex+i+1.
 type raftLog struct {
-	entries []Entry
+	entries logChunks
 	// snapshotIndex and snapshotTerm are the last entry the snapshot
 	// replaces (0 and 0 without a snapshot).
 	// Invariant: snapshotIndex <= the node's commitIndex.
@@ -21,15 +22,17 @@ type raftLog struct {
 	// unstableFrom is the first index not yet handed to the host for
 	// persisting; 0 when everything is handed over.
 	unstableFrom Index
+	// durable follows what the host has persisted (parallel_write.go).
+	durable durableState
 }
 
-func (l *raftLog) lastIndex() Index { return l.snapshotIndex + Index(len(l.entries)) }
+func (l *raftLog) lastIndex() Index { return l.snapshotIndex + Index(l.entries.length()) }
 
 func (l *raftLog) lastTerm() Term {
-	if len(l.entries) == 0 {
+	if l.entries.length() == 0 {
 		return l.snapshotTerm
 	}
-	return l.entries[len(l.entries)-1].Term
+	return l.entries.at(l.entries.length() - 1).Term
 }
 
 // firstIndex is the first index the log still holds an entry for.
@@ -46,7 +49,7 @@ func (l *raftLog) term(index Index) (Term, bool) {
 	case index < l.snapshotIndex || index > l.lastIndex():
 		return 0, false
 	}
-	return l.entries[index-l.snapshotIndex-1].Term, true
+	return l.entries.at(int(index - l.snapshotIndex - 1)).Term, true
 }
 
 // compacted reports whether index is covered by the snapshot: its entry is
@@ -55,38 +58,54 @@ func (l *raftLog) compacted(index Index) bool {
 	return index != 0 && index <= l.snapshotIndex
 }
 
-// entriesFrom copies at most max entries starting at index. Copies, because
-// the log's backing array is reused after a truncation and a message must
-// not change after it is sent.
+// entriesFrom returns at most max entries starting at index. The slice
+// shares the log's memory (log_chunks.go) when it can: an entry never
+// changes once it is in the log, so a message may carry the log's own
+// entries and still never change after it is sent. It is capped, so
+// appending to it copies.
 func (l *raftLog) entriesFrom(index Index, max int) []Entry {
 	if index > l.lastIndex() || index <= l.snapshotIndex {
 		return nil
 	}
 	start := int(index - l.snapshotIndex - 1)
-	end := min(start+max, len(l.entries))
-	return append([]Entry(nil), l.entries[start:end]...)
+	return l.entries.slice(start, min(start+max, l.entries.length()))
 }
 
-// entriesBetween copies the entries with from <= index <= to.
+// entriesBetween returns the entries with from <= index <= to, sharing the
+// log's memory as entriesFrom does.
 func (l *raftLog) entriesBetween(from, to Index) []Entry {
 	if from <= l.snapshotIndex || from > to || to > l.lastIndex() {
 		return nil
 	}
-	return append([]Entry(nil), l.entries[from-l.snapshotIndex-1:to-l.snapshotIndex]...)
+	return l.entries.slice(int(from-l.snapshotIndex-1), int(to-l.snapshotIndex))
 }
 
 // append adds an entry at the end and marks it for persisting.
 func (l *raftLog) append(entry Entry) {
-	l.entries = append(l.entries, entry)
+	l.entries.push(entry)
 	l.markUnstable(entry.Index)
+}
+
+// appendAll adds entries, which follow the log's last entry, at the end.
+func (l *raftLog) appendAll(entries []Entry) {
+	if len(entries) == 0 {
+		return
+	}
+	l.entries.push(entries...)
+	l.markUnstable(entries[0].Index)
 }
 
 // truncateFrom removes the entries from index on (thesis §3.5: "If an
 // existing entry conflicts with a new one (same index but different terms),
 // delete the existing entry and all that follow it").
+//
+// The entries removed may still be in messages or in a Ready (entriesFrom
+// shares the log's memory), so they stay as they were in memory: the
+// entries that replace them go elsewhere (log_chunks.go).
 func (l *raftLog) truncateFrom(index Index) {
-	l.entries = l.entries[:index-l.snapshotIndex-1]
+	l.entries.truncate(int(index - l.snapshotIndex - 1))
 	l.markUnstable(index)
+	l.durable.truncated(index)
 }
 
 func (l *raftLog) markUnstable(index Index) {

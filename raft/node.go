@@ -3,7 +3,6 @@ package raft
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 )
 
 // Node is one Raft server as a pure state machine. It never blocks, reads
@@ -63,7 +62,7 @@ type Node struct {
 	// Candidates: the answers received, by voter.
 	votes map[NodeID]bool
 	// Leaders: one Progress per follower.
-	progress map[NodeID]*Progress
+	progress progressTable
 	// Leaders: reads (read.go). leaderTicks counts ticks since the node
 	// became leader; readRound numbers heartbeat rounds, roundSentAt holds
 	// when recent ones were sent.
@@ -79,6 +78,8 @@ type Node struct {
 	events         []Event
 	readStates     []ReadState
 	hardStateDirty bool
+	// spare holds the slices of the previous Ready, reused (recycle.go).
+	spare spareWork
 
 	// Log compaction (snapshot.go): the latest snapshot, and whether the
 	// host has yet to persist it (and restore its state machine from it).
@@ -120,7 +121,7 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		bootstrap: bootstrap,
 		term:      state.CurrentTerm,
 		votedFor:  state.VotedFor,
-		log:       raftLog{entries: slices.Clone(entries), snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
+		log:       raftLog{snapshotIndex: snapshot.LastIncludedIndex, snapshotTerm: snapshot.LastIncludedTerm},
 		random:    rand.New(rand.NewPCG(config.Seed, uint64(config.ID))),
 		// Term 0: the node has never been in any election, so it heard no
 		// leader before.
@@ -131,6 +132,8 @@ func NewNode(config Config, storage Storage) (*Node, error) {
 		lastApplied:  snapshot.LastIncludedIndex,
 		handedCommit: snapshot.LastIncludedIndex,
 	}
+	r.log.entries.push(entries...)
+	r.log.durable.index = r.log.lastIndex() // read back from storage
 	r.refreshConfiguration()
 	r.events = nil // the configuration read back from storage is no news
 	r.becomeFollower(r.term, None, ReasonRestarted)

@@ -6,14 +6,15 @@ package raft
 func (r *Node) quorum() int { return majority(r.configuration.Voters) }
 
 // majorityMatchIndex is the highest index stored on a majority: sort every
-// server's matchIndex (the leader's own is its last index) from high to
+// server's matchIndex (the leader's own is its last index, or its last
+// durable one with the parallel write: parallel_write.go) from high to
 // low, and take the one at position quorum-1.
 func (r *Node) majorityMatchIndex() Index {
 	// Per configuration, of both halves when joint (thesis §4.3); a leader
 	// outside its configuration does not count itself (thesis §4.2.2).
 	return QuorumIndex(r.configuration, func(id NodeID) Index {
 		if id == r.id {
-			return r.log.lastIndex()
+			return r.ownMatchIndex()
 		}
 		return r.progress[id].MatchIndex
 	})

@@ -11,13 +11,23 @@ package raft
 //     order;
 //  5. call Advance.
 //
-// Events may be shown at any time.
+// With Config.ParallelLeaderWrite the host may first send EarlyMessages,
+// then persist (asynchronously, stepping messages into the node
+// meanwhile), and goes on from step 3 once the write is done (thesis
+// §10.2.1). It never calls Ready again before it has called Advance.
+//
+// Events may be shown at any time. The slices Messages, Events and
+// ReadStates are reused from the next call of Ready on (recycle.go): a
+// host that keeps them past Advance copies them.
 type Ready struct {
 	HardState HardState
 	// MustSave is set when the hard state changed or there are entries to
 	// persist.
 	MustSave bool
-	// Entries replace the stored log from Entries[0].Index on.
+	// Entries replace the stored log from Entries[0].Index on. They and
+	// CommittedEntries share the log's memory, whose entries never change
+	// (log_chunks.go): a host may keep them without copying, but not
+	// change them.
 	Entries []Entry
 	// Snapshot, when not empty, is a new snapshot to persist: taken by
 	// Compact, or received from the leader. Storing it drops the stored
@@ -30,8 +40,13 @@ type Ready struct {
 	// are applied.
 	RestoreStateMachine bool
 	Messages            []Message
-	CommittedEntries    []Entry
-	Events              []Event
+	// EarlyMessages, set only with Config.ParallelLeaderWrite on a leader
+	// whose hard state is not changing, are its AppendEntries: the host
+	// may send them before or while it persists this Ready (thesis
+	// §10.2.1, parallel_write.go). Every other message stays in Messages.
+	EarlyMessages    []Message
+	CommittedEntries []Entry
+	Events           []Event
 	// ReadStates are reads the leader confirmed (thesis §6.4): answer each
 	// once the state machine has applied its Index.
 	ReadStates []ReadState
@@ -45,8 +60,8 @@ func (r *Node) HasReady() bool {
 
 // Ready hands out the work produced since the last call.
 func (r *Node) Ready() Ready {
-	ready := Ready{Messages: r.messages, Events: r.events, ReadStates: r.readStates}
-	r.messages, r.events, r.readStates = nil, nil, nil
+	var ready Ready
+	r.handOutWork(&ready) // Messages, Events and ReadStates (recycle.go)
 	ready.HardState = HardState{CurrentTerm: r.term, VotedFor: r.votedFor}
 	if r.config.Bugs.ForgetVote {
 		// Teaching bug: the vote is never written down, so a restarted
@@ -59,7 +74,9 @@ func (r *Node) Ready() Ready {
 		r.snapshotToSave, r.snapshotToRestore = false, false
 	}
 	ready.Entries = r.log.takeUnstable()
+	r.handOutForSaving(ready.Entries)
 	ready.MustSave = r.hardStateDirty || len(ready.Entries) > 0
+	r.takeEarlyMessages(&ready, r.hardStateDirty)
 	r.hardStateDirty = false
 	if r.commitIndex > r.handedCommit {
 		ready.CommittedEntries = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
@@ -70,6 +87,8 @@ func (r *Node) Ready() Ready {
 
 // Advance acknowledges that the host carried out a Ready: its state is
 // durable, its messages are sent and its committed entries are applied.
+// With Config.ParallelLeaderWrite a leader may commit here, once its own
+// write is done (thesis §10.2.1).
 func (r *Node) Advance(ready Ready) {
 	if ready.RestoreStateMachine {
 		r.lastApplied = max(r.lastApplied, ready.Snapshot.LastIncludedIndex)
@@ -77,4 +96,5 @@ func (r *Node) Advance(ready Ready) {
 	if n := len(ready.CommittedEntries); n > 0 {
 		r.lastApplied = max(r.lastApplied, ready.CommittedEntries[n-1].Index)
 	}
+	r.acknowledgeDurable(ready)
 }

@@ -96,9 +96,10 @@ func (r *Node) Compact(index Index, data []byte) error {
 // rules 6 and 7).
 func (l *raftLog) compactTo(index Index, term Term) (kept int) {
 	if held, present := l.term(index); present && held == term && index <= l.lastIndex() {
-		l.entries = slices.Clone(l.entries[index-l.snapshotIndex:])
+		l.entries.dropFirst(int(index - l.snapshotIndex))
 	} else {
-		l.entries = nil
+		l.entries.reset()
+		l.durable.truncated(index + 1)
 	}
 	l.snapshotIndex, l.snapshotTerm = index, term
 	if l.unstableFrom != 0 && l.unstableFrom <= index {
@@ -107,7 +108,7 @@ func (l *raftLog) compactTo(index Index, term Term) (kept int) {
 			l.unstableFrom = 0
 		}
 	}
-	return len(l.entries)
+	return l.entries.length()
 }
 
 // LastIndex returns the index of the node's last log entry (the
@@ -117,6 +118,12 @@ func (r *Node) LastIndex() Index { return r.log.lastIndex() }
 // SnapshotIndex returns the last index the node's snapshot covers (0
 // without a snapshot): its log starts at the next index.
 func (r *Node) SnapshotIndex() Index { return r.log.snapshotIndex }
+
+// SnapshotTerm returns the term of the last entry the node's snapshot
+// covers (0 without a snapshot). With Role, Term, CommitIndex and
+// SnapshotIndex it lets a host that looks at the node after every step
+// skip Status, which copies the leader's progress.
+func (r *Node) SnapshotTerm() Term { return r.log.snapshotTerm }
 
 // Snapshot returns a copy of the node's latest snapshot (empty without one).
 func (r *Node) Snapshot() Snapshot { return r.snapshot.clone() }

@@ -1,7 +1,5 @@
 package raft
 
-import "maps"
-
 // Status is a snapshot of a node's state, for `status`, the dashboard and
 // tests.
 type Status struct {
@@ -49,10 +47,22 @@ func (r *Node) Status() Status {
 		ConfigurationIndex: r.configurationIndex,
 	}
 	if r.role == Leader {
-		status.Progress = make(map[NodeID]Progress, len(r.progress))
-		for id, progress := range maps.All(r.progress) {
+		status.Progress = make(map[NodeID]Progress, r.progress.count())
+		// One array holds every follower's copy of Inflight: the host may
+		// call Status after every step (cluster.Local does).
+		total := 0
+		for _, progress := range r.progress.all() {
+			total += len(progress.Inflight)
+		}
+		inflight := make([]Index, 0, total)
+		for id, progress := range r.progress.all() {
 			copied := *progress
-			copied.Inflight = append([]Index(nil), progress.Inflight...)
+			start := len(inflight)
+			inflight = append(inflight, progress.Inflight...)
+			copied.Inflight = inflight[start:len(inflight):len(inflight)]
+			if len(copied.Inflight) == 0 {
+				copied.Inflight = nil
+			}
 			status.Progress[id] = copied
 		}
 	}
@@ -72,10 +82,25 @@ func (r *Node) Leader() NodeID { return r.leader }
 func (r *Node) CommitIndex() Index { return r.commitIndex }
 
 // Log returns the node's log after its snapshot: index SnapshotIndex()+1
-// first (index 1 without a snapshot). The slice is the node's own:
-// read it, do not keep it or change it; it is valid until the next call
-// into the node.
-func (r *Node) Log() []Entry { return r.log.entries }
+// first (index 1 without a snapshot). The slice is the node's own: do not
+// change it. Its entries never change once handed out (log_chunks.go):
+// appends go past its end, and truncation and compaction give the node a
+// new array, so a slice kept is a stable view of the log as it was. The
+// first call joins the log's chunks into one array, which the node keeps
+// from then on, so later calls cost nothing.
+func (r *Node) Log() []Entry { return r.log.entries.join() }
+
+// Entries returns the entries with from <= index <= to, or nil when the
+// log does not hold them all (past its end, or compacted). Unlike Log it
+// leaves the log in chunks (log_chunks.go): a host that reads only what
+// changed since it last looked costs nothing per entry it does not read.
+// The entries never change; do not change them either.
+func (r *Node) Entries(from, to Index) []Entry { return r.log.entriesBetween(from, to) }
+
+// EntryTerm returns the term of the entry at index, and false when the log
+// holds no such entry; the snapshot's last included index has the
+// snapshot's term, and index 0 term 0.
+func (r *Node) EntryTerm(index Index) (Term, bool) { return r.log.term(index) }
 
 // Config returns the node's configuration.
 func (r *Node) Config() Config { return r.config }

@@ -1,0 +1,107 @@
+package raft
+
+// Writing to the leader's disk in parallel (thesis §10.2.1), behind
+// Config.ParallelLeaderWrite.
+//
+// The leader sends its AppendEntries before its own write to disk
+// finishes; its own match index is its last durable entry, and it may
+// commit an entry of its term as soon as a majority of match indexes
+// cover it, even before its own write is done (thesis §10.2.1, "Writing
+// to the leader's disk in parallel").
+//
+// Without the switch a leader counts every entry of its log as its own
+// match index, because the host persists a Ready before it sends the
+// Ready's messages (thesis §3.8). With it, the host may send the leader's
+// AppendEntries first (Ready.EarlyMessages) and persist meanwhile, so the
+// leader's own match index is the last entry the host has acknowledged
+// durable by passing its Ready to Advance. An entry may then commit on the
+// followers alone, before the leader's own write is done: it is still on a
+// majority of disks. Followers are unchanged: they persist before they
+// answer.
+
+// durableState follows which entries of the log the host has made durable.
+// Invariant: index <= saving when saving is not 0; both are at most the
+// log's last index, less any entries truncated since.
+type durableState struct {
+	// index is the last entry the host acknowledged durable: loaded from
+	// storage, or handed out in a Ready that was then passed to Advance.
+	index Index
+	// saving is the last entry of the Ready handed out and not yet passed
+	// to Advance (0: none).
+	saving Index
+}
+
+// truncated forgets durability from index on: the entries there are gone
+// (thesis §3.5) and new ones will take their indexes, so a write of the
+// old ones, acknowledged later, says nothing about the new.
+func (d *durableState) truncated(index Index) {
+	d.index = min(d.index, index-1)
+	if d.saving != 0 {
+		d.saving = min(d.saving, index-1)
+	}
+}
+
+// ownMatchIndex is the index the node counts for itself towards
+// commitment (quorum.go): its last entry, or with the parallel write its
+// last durable entry (thesis §10.2.1).
+func (r *Node) ownMatchIndex() Index {
+	if r.config.ParallelLeaderWrite {
+		return min(r.log.durable.index, r.log.lastIndex())
+	}
+	return r.log.lastIndex()
+}
+
+// handOutForSaving records that entries are handed to the host to persist.
+func (r *Node) handOutForSaving(entries []Entry) {
+	if n := len(entries); n > 0 {
+		r.log.durable.saving = entries[n-1].Index
+	}
+}
+
+// acknowledgeDurable records, at Advance, that the host persisted the
+// Ready's entries; a leader with the parallel write may now count them
+// for itself and commit.
+func (r *Node) acknowledgeDurable(ready Ready) {
+	n := len(ready.Entries)
+	if n == 0 {
+		return
+	}
+	saved := min(ready.Entries[n-1].Index, r.log.durable.saving)
+	r.log.durable.saving = 0
+	if saved <= r.log.durable.index {
+		return
+	}
+	r.log.durable.index = saved
+	if r.config.ParallelLeaderWrite && r.role == Leader {
+		r.maybeCommit()
+	}
+}
+
+// takeEarlyMessages moves out of ready.Messages those the host may send
+// before it persists this Ready (thesis §10.2.1): a leader's
+// AppendEntries, when the hard state it persists is not changing. Its
+// term and vote must be durable before anything of the term is sent
+// (thesis §3.8), so a dirty hard state keeps every message for after the
+// save. Every other message also waits: only the leader's own write runs
+// in parallel.
+func (r *Node) takeEarlyMessages(ready *Ready, hardStateDirty bool) {
+	if !r.config.ParallelLeaderWrite || r.role != Leader || hardStateDirty {
+		return
+	}
+	// Split in place, keeping each list in the order it was sent; the
+	// early ones go to a recycled slice (recycle.go).
+	kept := ready.Messages[:0]
+	for _, m := range ready.Messages {
+		if m.Type == MsgAppendEntries {
+			r.spare.early = append(r.spare.early, m)
+		} else {
+			kept = append(kept, m)
+		}
+	}
+	clear(ready.Messages[len(kept):])
+	if len(kept) == 0 {
+		kept = nil
+	}
+	ready.Messages = kept
+	ready.EarlyMessages, r.spare.early, r.spare.earlyHanded = swapBuffers(r.spare.early, r.spare.earlyHanded)
+}

@@ -1,0 +1,307 @@
+package raft
+
+import "testing"
+
+// Writing to the leader's disk in parallel (thesis §10.2.1).
+
+func withParallelWrite(c *Config) { c.ParallelLeaderWrite = true }
+
+// electParallel elects n1 in a cluster of n with the parallel write on.
+func electParallel(t *testing.T, n int) *testCluster {
+	tc := newTestCluster(t, n, withParallelWrite)
+	tc.campaign(1)
+	tc.stabilize()
+	tc.requireRole(1, Leader, 1)
+	return tc
+}
+
+// sendEarly starts the leader's parallel write: it takes n1's Ready, and
+// delivers its EarlyMessages to the followers (which persist and answer as
+// usual), but steps their answers into n1 without calling Ready again: n1's
+// own write is still running. It returns the Ready for finishLeaderWrite.
+func sendEarly(tc *testCluster) Ready {
+	tc.t.Helper()
+	leader := tc.nodes[1]
+	ready := leader.Ready()
+	if len(ready.Entries) == 0 {
+		tc.t.Fatal("the leader's Ready has no entries to write")
+	}
+	for _, m := range ready.Messages {
+		if m.Type == MsgAppendEntries {
+			tc.t.Fatalf("an AppendEntries waits in Messages: %+v", m)
+		}
+	}
+	tc.queue = append(tc.queue, ready.EarlyMessages...)
+	for len(tc.queue) > 0 {
+		m := tc.queue[0]
+		tc.queue = tc.queue[1:]
+		if m.To == 1 {
+			if !tc.cut[[2]NodeID{m.From, m.To}] {
+				leader.Step(m)
+			}
+			continue
+		}
+		tc.deliver(m)
+	}
+	return ready
+}
+
+// finishLeaderWrite completes n1's write of ready, sends the rest and
+// Advances, as a host does once its disk answers.
+func finishLeaderWrite(tc *testCluster, ready Ready) {
+	tc.t.Helper()
+	if err := tc.storages[1].Save(ready.HardState, ready.Entries); err != nil {
+		tc.t.Fatal(err)
+	}
+	tc.events = append(tc.events, ready.Events...)
+	tc.queue = append(tc.queue, ready.Messages...)
+	tc.nodes[1].Advance(ready)
+	tc.process(1)
+}
+
+func TestParallelWriteWaitsForOwnWriteWithOneFollower(t *testing.T) {
+	tc := electParallel(t, 3)
+	tc.isolate(3)
+	index, _, err := tc.nodes[1].Propose([]byte("x=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := sendEarly(tc)
+	if got := tc.nodes[2].Status().LastIndex; got != index {
+		t.Fatalf("n2 holds up to %d, want %d: the early AppendEntries did not arrive", got, index)
+	}
+	// n1 and n2 are a majority, but n1's own write is not done: n2 alone
+	// is one disk out of three.
+	if got := tc.nodes[1].CommitIndex(); got >= index {
+		t.Fatalf("n1 committed %d before its own write was acknowledged", got)
+	}
+	finishLeaderWrite(tc, ready)
+	if got := tc.nodes[1].CommitIndex(); got != index {
+		t.Fatalf("n1 commit index %d after Advance, want %d", got, index)
+	}
+	tc.stabilize()
+	if got := tc.nodes[2].CommitIndex(); got != index {
+		t.Fatalf("n2 commit index %d, want %d", got, index)
+	}
+	if got := tc.machines[1]; len(got) != 1 || got[0] != "x=1" {
+		t.Fatalf("n1 applied %q, want [x=1]", got)
+	}
+}
+
+func TestParallelWriteCommitsOnFollowersAlone(t *testing.T) {
+	tc := electParallel(t, 3)
+	index, _, err := tc.nodes[1].Propose([]byte("x=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.clearEvents()
+	ready := sendEarly(tc)
+	// Both followers persisted and answered: two disks of three hold the
+	// entry, so it is committed though n1 has not written it yet.
+	if got := tc.nodes[1].CommitIndex(); got != index {
+		t.Fatalf("n1 commit index %d with both followers' answers and no write of its own, want %d", got, index)
+	}
+	if len(tc.storages[1].entries) >= int(index) {
+		t.Fatal("n1's storage holds the entry already: the test did not keep the write pending")
+	}
+	finishLeaderWrite(tc, ready)
+	tc.stabilize()
+	for _, id := range []NodeID{1, 2, 3} {
+		if got := tc.nodes[id].CommitIndex(); got != index {
+			t.Fatalf("%v commit index %d, want %d", id, got, index)
+		}
+	}
+}
+
+func TestParallelWriteSingleNodeCommitsAtAdvance(t *testing.T) {
+	tc := newTestCluster(t, 1, withParallelWrite)
+	tc.campaign(1)
+	tc.requireRole(1, Leader, 1)
+	node := tc.nodes[1]
+	index, _, err := node.Propose([]byte("x=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := node.CommitIndex(); got >= index {
+		t.Fatalf("a single node committed %d before its write", got)
+	}
+	ready := node.Ready()
+	if len(ready.Entries) != 1 || ready.Entries[0].Index != index {
+		t.Fatalf("Ready entries %+v, want the entry at %d", ready.Entries, index)
+	}
+	if node.CommitIndex() >= index {
+		t.Fatal("committed at Ready, before the host acknowledged the write")
+	}
+	finishLeaderWrite(tc, ready)
+	if got := node.CommitIndex(); got != index {
+		t.Fatalf("commit index %d after Advance, want %d", got, index)
+	}
+	if got := tc.machines[1]; len(got) != 1 || got[0] != "x=1" {
+		t.Fatalf("applied %q, want [x=1]", got)
+	}
+}
+
+func TestParallelWriteOffCommitsSingleNodeAtOnce(t *testing.T) {
+	tc := newTestCluster(t, 1, nil)
+	tc.campaign(1)
+	node := tc.nodes[1]
+	index, _, err := node.Propose([]byte("x=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := node.CommitIndex(); got != index {
+		t.Fatalf("without the switch a single node commits at once: %d, want %d", got, index)
+	}
+}
+
+func TestEarlyMessagesOnlyAppendEntriesOfALeader(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		tc := newTestCluster(t, 3, func(c *Config) {
+			c.ParallelLeaderWrite = on
+			c.CheckQuorum, c.LeaderNoop = true, true
+		})
+		early := 0
+		check := func(id NodeID, ready Ready, role Role) {
+			t.Helper()
+			if len(ready.EarlyMessages) == 0 {
+				return
+			}
+			early += len(ready.EarlyMessages)
+			switch {
+			case !on:
+				t.Fatalf("%v: EarlyMessages without the switch: %+v", id, ready.EarlyMessages)
+			case role != Leader:
+				t.Fatalf("%v: EarlyMessages from a %v", id, role)
+			}
+			for _, m := range ready.EarlyMessages {
+				if m.Type != MsgAppendEntries {
+					t.Fatalf("%v: early %v, want only AppendEntries", id, m.Type)
+				}
+			}
+		}
+		run := func() {
+			for step := 0; ; step++ {
+				if step > 100000 {
+					t.Fatal("never went quiet")
+				}
+				moved := false
+				for id := NodeID(1); id <= 3; id++ {
+					node := tc.nodes[id]
+					if node == nil || !node.HasReady() {
+						continue
+					}
+					moved = true
+					ready := node.Ready()
+					check(id, ready, node.Role())
+					if ready.MustSave {
+						if err := tc.storages[id].Save(ready.HardState, ready.Entries); err != nil {
+							t.Fatal(err)
+						}
+					}
+					tc.queue = append(tc.queue, ready.EarlyMessages...)
+					tc.queue = append(tc.queue, ready.Messages...)
+					node.Advance(ready)
+				}
+				if len(tc.queue) > 0 {
+					moved = true
+					m := tc.queue[0]
+					tc.queue = tc.queue[1:]
+					if node := tc.nodes[m.To]; node != nil && !tc.cut[[2]NodeID{m.From, m.To}] {
+						node.Step(m)
+					}
+				}
+				if !moved {
+					return
+				}
+			}
+		}
+		tc.nodes[1].Campaign()
+		run()
+		for i := range 20 {
+			if _, _, err := tc.nodes[1].Propose([]byte{byte(i)}); err != nil {
+				t.Fatal(err)
+			}
+			if i%5 == 0 {
+				for id := NodeID(1); id <= 3; id++ {
+					tc.nodes[id].Tick()
+				}
+			}
+			run()
+		}
+		if got := tc.nodes[1].CommitIndex(); got != 21 {
+			t.Fatalf("switch %v: n1 commit index %d, want 21 (the no-op and 20 commands)", on, got)
+		}
+		// A new leader in a later term: n2 campaigns over n1.
+		tc.nodes[2].Campaign()
+		run()
+		if tc.nodes[2].Role() != Leader {
+			t.Fatalf("switch %v: n2 is %v after campaigning, want leader", on, tc.nodes[2].Role())
+		}
+		if on && early == 0 {
+			t.Fatal("no EarlyMessages at all with the switch on")
+		}
+	}
+}
+
+// A leader elected in the Ready that also persists its new term sends
+// nothing early: its term and vote must be durable first (thesis §3.8).
+func TestNoEarlyMessagesWhileHardStateDirty(t *testing.T) {
+	tc := newTestCluster(t, 3, withParallelWrite)
+	node := tc.nodes[1]
+	node.Campaign() // term 1, vote for itself: not yet handed to the host
+	node.Step(Message{Type: MsgRequestVoteResp, From: 2, To: 1, Term: 1, RequestTerm: 1, VoteGranted: true})
+	tc.requireRole(1, Leader, 1)
+	ready := node.Ready()
+	if !ready.MustSave || ready.HardState.CurrentTerm != 1 || ready.HardState.VotedFor != 1 {
+		t.Fatalf("want the new term and vote to save, got %+v (must save %v)", ready.HardState, ready.MustSave)
+	}
+	if len(ready.EarlyMessages) != 0 {
+		t.Fatalf("early messages with a dirty hard state: %+v", ready.EarlyMessages)
+	}
+	appends := 0
+	for _, m := range ready.Messages {
+		if m.Type == MsgAppendEntries {
+			appends++
+		}
+	}
+	if appends != 2 {
+		t.Fatalf("%d AppendEntries in Messages, want 2 (the new leader's first round)", appends)
+	}
+	finishLeaderWrite(tc, ready)
+	tc.stabilize() // the followers answer: they leave Probe (progress.go)
+	// The next Ready has a clean hard state: its AppendEntries go early.
+	if _, _, err := node.Propose([]byte("x=1")); err != nil {
+		t.Fatal(err)
+	}
+	ready = node.Ready()
+	if ready.MustSave && ready.HardState != (HardState{CurrentTerm: 1, VotedFor: 1}) {
+		t.Fatalf("hard state changed: %+v", ready.HardState)
+	}
+	if len(ready.EarlyMessages) == 0 {
+		t.Fatal("no early AppendEntries once the hard state is durable")
+	}
+}
+
+// A follower's entries handed out for saving and truncated before Advance
+// do not count as durable: new entries take their indexes.
+func TestTruncatedEntriesAreNotDurable(t *testing.T) {
+	node, err := NewNode(DefaultConfig(2, []NodeID{1, 2, 3}, 1), &testStorage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Ready()
+	for i := Index(1); i <= 3; i++ {
+		node.log.append(Entry{Index: i, Term: 1})
+	}
+	ready := node.Ready()
+	node.log.truncateFrom(2)
+	node.log.append(Entry{Index: 2, Term: 2})
+	node.Advance(ready)
+	if got := node.log.durable.index; got != 1 {
+		t.Fatalf("durable index %d after entries 2-3 were truncated before their write was acknowledged, want 1", got)
+	}
+	node.Advance(node.Ready())
+	if got := node.log.durable.index; got != 2 {
+		t.Fatalf("durable index %d after the new entry 2 was saved, want 2", got)
+	}
+}
