@@ -135,25 +135,9 @@ func nodeView(node *localNode, unchanged raft.Index) check.NodeView {
 		Log:           core.Log(),
 		CommitIndex:   core.CommitIndex(),
 		SnapshotIndex: core.SnapshotIndex(),
-		SnapshotTerm:  snapshotTerm(node),
+		SnapshotTerm:  core.SnapshotTerm(),
 		Unchanged:     unchanged,
 	}
-}
-
-// snapshotTerm returns the term of the last entry the node's snapshot
-// covers. The core tells it only through Status, so it is asked again only
-// when the snapshot's index moves: while a core runs, its snapshot index
-// only grows (Compact and InstallSnapshot take only later indexes), so the
-// same index is the same snapshot. start forgets the cached term.
-func snapshotTerm(node *localNode) raft.Term {
-	index := node.core.SnapshotIndex()
-	if index == 0 {
-		return 0
-	}
-	if index != node.snapshotTermIndex {
-		node.snapshotTermIndex, node.snapshotTerm = index, node.core.Status().SnapshotTerm
-	}
-	return node.snapshotTerm
 }
 
 // committedCommands returns the client commands committed in leader's

@@ -92,10 +92,6 @@ type localNode struct {
 	// clockRate is how fast the node's clock runs against real time; 0
 	// means 1, a correct clock (clock_drift.go).
 	clockRate float64
-	// snapshotTerm is the term of the snapshot's last included entry
-	// snapshotTermIndex (compaction.go, snapshotTerm).
-	snapshotTermIndex raft.Index
-	snapshotTerm      raft.Term
 }
 
 // New builds a cluster of n nodes (1 to 9), all followers in term 0.
@@ -191,7 +187,6 @@ func (c *Local) start(node *localNode) error {
 		return err
 	}
 	node.unchanged = 0 // storage may have changed while down (a wipe)
-	node.snapshotTermIndex = 0
 	c.process(node)
 	return nil
 }
