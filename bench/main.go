@@ -69,7 +69,7 @@ func run(arguments []string, stdout, stderr io.Writer) error {
 	set.SetOutput(stderr)
 	rounds := set.Int("rounds", 5, "rounds per target and load")
 	operations := set.Int("operations", 10000, "commands timed per round on a target in memory")
-	durableOperations := set.Int("durable-operations", 200, "commands timed per round on a target on disk")
+	durableOperations := set.Int("durable-operations", 1000, "commands timed per round on a target on disk (at least 4 times the load)")
 	warmup := set.Float64("warmup", 0.2, "commands run untimed before each round's, as a fraction of them")
 	inFlight := set.String("in-flight", "1,64,256", "loads: commands kept in flight, comma-separated")
 	only := set.String("targets", strings.Join(names, ","), "targets to measure, comma-separated")

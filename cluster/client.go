@@ -208,7 +208,7 @@ func (cl *clients) waitOn(c *Local, node *localNode, call *Call) {
 		call.wakeAt = call.deadline
 	}
 	cl.pending[call.key()] = call
-	c.process(node)
+	c.processProposal(node)
 }
 
 // tryNext moves to the hinted leader at once, or to the next node after a

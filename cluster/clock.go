@@ -6,36 +6,49 @@ import (
 )
 
 // The virtual clock. Nothing happens unless time is advanced: a message
-// arrives at its delivery time, a node ticks at its phase, a client retries
-// at its wake time. Ties go to deliveries, then clients, then ticks, and
-// among nodes to the lower id, so a history depends only on the seed and
-// the operations.
+// arrives at its delivery time, a node's disk finishes a write at its end
+// (disk.go), a node ticks at its phase, a client retries at its wake time.
+// Ties go to deliveries, then writes, then clients, then ticks, and among
+// nodes to the lower id, so a history depends only on the seed and the
+// operations. Before any of them, the proposals clients made at this
+// instant go to the disks (disk.go, processProposal).
 
 type happening uint8
 
 const (
 	nothing happening = iota
+	proposals
 	delivery
+	writeDone
 	clientWake
 	nodeTick
 )
 
-// next returns the earliest pending happening and its time.
+// next returns the earliest pending happening, its time and its node (for
+// writes and ticks).
 func (c *Local) next() (time.Duration, happening, *localNode) {
 	at, kind := time.Duration(0), nothing
-	var tickNode *localNode
+	var which *localNode
+	if len(c.disk.proposed) > 0 {
+		// The instant's proposals go to the disks before anything else
+		// happens (disk.go, processProposal).
+		return c.now, proposals, nil
+	}
 	if when, ok := c.network.NextDeliveryTime(); ok {
 		at, kind = when, delivery
 	}
+	if when, writer := c.nextWrite(); writer != nil && (kind == nothing || when < at) {
+		at, kind, which = when, writeDone, writer
+	}
 	if when, ok := c.clients.nextWake(); ok && (kind == nothing || when < at) {
-		at, kind = when, clientWake
+		at, kind, which = when, clientWake, nil
 	}
 	for _, node := range c.nodes {
 		if kind == nothing || node.nextTick < at {
-			at, kind, tickNode = node.nextTick, nodeTick, node
+			at, kind, which = node.nextTick, nodeTick, node
 		}
 	}
-	return at, kind, tickNode
+	return at, kind, which
 }
 
 // stepUntil performs the next happening if it is due no later than limit,
@@ -47,10 +60,14 @@ func (c *Local) stepUntil(limit time.Duration) bool {
 	}
 	c.now = max(c.now, at)
 	switch kind {
+	case proposals:
+		c.processProposed()
 	case delivery:
 		if envelope, ok := c.network.PopDue(c.now); ok {
 			c.deliver(envelope.ID, envelope.Message)
 		}
+	case writeDone:
+		c.finishWrite(node)
 	case clientWake:
 		c.clients.wake(c)
 	case nodeTick:
@@ -113,7 +130,9 @@ func (c *Local) RunUntil(done func(View) bool, timeout time.Duration) bool {
 const maxStabilizeDeliveries = 1_000_000
 
 // Stabilize delivers every message in flight, and the messages they
-// cause, until the network is quiet. Timers do not advance.
+// cause, until the network is quiet and no disk is writing. Timers do not
+// advance: deliveries and the ends of writes take their turns in time
+// order without moving the clock.
 func (c *Local) Stabilize() (delivered int, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -121,8 +140,21 @@ func (c *Local) Stabilize() (delivered int, err error) {
 		if c.stopped() {
 			return delivered, ErrInterrupted
 		}
+		if len(c.disk.proposed) > 0 {
+			c.processProposed()
+			continue
+		}
+		if when, writer := c.nextWrite(); writer != nil {
+			if deliverAt, ok := c.network.NextDeliveryTime(); !ok || when < deliverAt {
+				c.finishWrite(writer)
+				continue
+			}
+		}
 		envelope, ok := c.network.PopNext()
 		if !ok {
+			if _, writer := c.nextWrite(); writer != nil {
+				continue // the next message was dropped on arrival
+			}
 			return delivered, nil
 		}
 		c.deliver(envelope.ID, envelope.Message)

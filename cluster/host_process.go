@@ -26,6 +26,16 @@ func (h *Host) process() {
 				return
 			}
 		}
+		if len(ready.EarlyMessages) > 0 {
+			// The leader's AppendEntries leave before its own write, so
+			// the followers write while it does (thesis §10.2.1,
+			// Settings.ParallelWrite); the events that explain them first.
+			h.publishEvents(ready.Events)
+			ready.Events = nil
+			for _, message := range ready.EarlyMessages {
+				h.send(message)
+			}
+		}
 		if ready.MustSave {
 			if err := h.config.Storage.Save(ready.HardState, ready.Entries); err != nil {
 				// A node that cannot persist must not speak.
@@ -35,10 +45,7 @@ func (h *Host) process() {
 				return
 			}
 		}
-		for _, event := range ready.Events {
-			h.publish(Record{Kind: RecordEvent, Node: h.config.ID, Event: event})
-			h.logEvent(event)
-		}
+		h.publishEvents(ready.Events)
 		for _, message := range ready.Messages {
 			h.send(message)
 		}
@@ -52,6 +59,14 @@ func (h *Host) process() {
 		h.serveReads()
 		h.core.Advance(ready)
 		h.maybeCompact()
+	}
+}
+
+// publishEvents shows a Ready's events and logs them.
+func (h *Host) publishEvents(events []raft.Event) {
+	for _, event := range events {
+		h.publish(Record{Kind: RecordEvent, Node: h.config.ID, Event: event})
+		h.logEvent(event)
 	}
 }
 

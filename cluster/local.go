@@ -65,6 +65,8 @@ type Local struct {
 	interrupt atomic.Bool
 	// decoded shares decoded commands between the nodes (apply_decoded.go).
 	decoded decodedCommands
+	// disk: proposals and messages waiting for disk writes (disk.go).
+	disk diskState
 }
 
 // localNode is one server: a core while it runs, and what survives a
@@ -86,6 +88,10 @@ type localNode struct {
 	readsWaiting []raft.ReadState
 	// unsynced: batches in the disk's cache under lazy sync (lazysync.go).
 	unsynced []unsyncedSave
+	// writing is the write in flight on the node's disk, nil when it is
+	// idle; lastWrite is the last one started on the real disk, which may
+	// still run after its virtual end (disk.go).
+	writing, lastWrite *diskWrite
 	// joining: the node was added to a running cluster and starts with no
 	// configuration (membership.go, thesis §4.4).
 	joining bool
@@ -209,6 +215,7 @@ func (c *Local) Kill(id raft.NodeID) error {
 
 // crash stops a running node.
 func (c *Local) crash(node *localNode) {
+	c.crashDuringWrite(node)
 	c.loseUnsynced(node)
 	node.readsWaiting, node.applied = nil, 0
 	node.core = nil

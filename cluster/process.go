@@ -10,44 +10,72 @@ import (
 
 // process carries out a node's pending work, in the order thesis §3.8
 // demands: persist, then send, then apply. Every batch is shown to the
-// checker.
+// checker. While a write is in flight on the node's disk (disk.go) the
+// core is not asked for more: its work waits for the next batch.
 func (c *Local) process(node *localNode) {
-	for node.core != nil && node.core.HasReady() {
+	for node.core != nil && node.writing == nil && node.core.HasReady() {
 		ready := node.core.Ready()
-		if !ready.Snapshot.IsEmpty() {
-			if err := c.saveSnapshot(node, ready.Snapshot); err != nil {
-				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
-				node.core, node.kv = nil, nil
-				c.network.DropNode(node.id)
-				c.clients.nodeDown(c, node.id)
+		if node.lastWrite != nil && (!ready.Snapshot.IsEmpty() || ready.MustSave && c.diskWriteTime(node) == 0) {
+			// A snapshot, or a write on an instant disk, goes after the
+			// writes still running on the real disk.
+			if err := c.settleWrites(node); err != nil {
+				c.storageFailed(node, err)
 				return
 			}
+		}
+		if !ready.Snapshot.IsEmpty() {
+			if err := c.saveSnapshot(node, ready.Snapshot); err != nil {
+				c.storageFailed(node, err)
+				return
+			}
+		}
+		if ready.MustSave && c.diskWriteTime(node) > 0 {
+			c.startWrite(node, ready)
+			return
+		}
+		if len(ready.EarlyMessages) > 0 {
+			// The leader's AppendEntries leave before its own write
+			// (thesis §10.2.1); the events that explain them first.
+			c.publishEvents(node, ready)
+			ready.Events = nil
+			c.sendAll(node, ready.EarlyMessages)
 		}
 		if ready.MustSave {
 			if err := c.save(node, ready.HardState, ready.Entries); err != nil {
-				// A node that cannot persist must not speak: crash it.
-				c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
-				node.core, node.kv = nil, nil
-				c.network.DropNode(node.id)
-				c.clients.nodeDown(c, node.id)
+				c.storageFailed(node, err)
 				return
 			}
 		}
-		for _, event := range ready.Events {
-			c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
-		}
-		for _, message := range ready.Messages {
-			c.send(node.id, message)
-		}
-		if ready.RestoreStateMachine {
-			c.restoreSnapshot(node, ready.Snapshot)
-		}
-		for _, entry := range ready.CommittedEntries {
-			c.apply(node, entry)
-		}
-		node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
-		c.serveReads(node)
-		node.core.Advance(ready)
+		c.publishEvents(node, ready)
+		c.finishReady(node, ready, true)
+	}
+}
+
+// storageFailed crashes a node whose storage failed: a node that cannot
+// persist must not speak.
+func (c *Local) storageFailed(node *localNode, err error) {
+	c.publish(Record{Kind: RecordFault, Node: node.id, Text: "crashed: storage failed", Err: err})
+	node.core, node.kv = nil, nil
+	node.writing = nil // its messages never leave
+	c.network.DropNode(node.id)
+	c.clients.nodeDown(c, node.id)
+}
+
+// finishReady does what follows the save of a batch: send, apply, serve
+// reads, acknowledge. With observe, the checker is shown the node's state
+// afterwards.
+func (c *Local) finishReady(node *localNode, ready raft.Ready, observe bool) {
+	c.sendAll(node, ready.Messages)
+	if ready.RestoreStateMachine {
+		c.restoreSnapshot(node, ready.Snapshot)
+	}
+	for _, entry := range ready.CommittedEntries {
+		c.apply(node, entry)
+	}
+	node.readsWaiting = append(node.readsWaiting, ready.ReadStates...)
+	c.serveReads(node)
+	node.core.Advance(ready)
+	if observe {
 		lastIndex := node.core.LastIndex()
 		unchanged := lastIndex
 		if len(ready.Entries) > 0 {
@@ -55,7 +83,19 @@ func (c *Local) process(node *localNode) {
 		}
 		c.observe(node, min(unchanged, node.unchanged))
 		node.unchanged = lastIndex
-		c.maybeCompact(node)
+	}
+	c.maybeCompact(node)
+}
+
+func (c *Local) publishEvents(node *localNode, ready raft.Ready) {
+	for _, event := range ready.Events {
+		c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
+	}
+}
+
+func (c *Local) sendAll(node *localNode, messages []raft.Message) {
+	for _, message := range messages {
+		c.send(node.id, message)
 	}
 }
 
@@ -91,7 +131,7 @@ func (c *Local) report(violations []check.Violation) {
 // deliver hands a message to its destination, if it is running.
 func (c *Local) deliver(id uint64, message raft.Message) {
 	node, err := c.node(message.To)
-	if err != nil || node.core == nil {
+	if err != nil || node.core == nil || !c.awaitWriteOf(id, message) {
 		return
 	}
 	c.publish(Record{Kind: RecordDeliver, Node: message.To, Message: message, MessageID: id})
@@ -103,6 +143,7 @@ func (c *Local) deliver(id uint64, message raft.Message) {
 func (c *Local) send(from NodeID, message raft.Message) {
 	c.sending = true
 	id := c.network.Send(c.now, message)
+	c.dependOnWrite(from, id)
 	c.sending = false
 	c.publish(Record{Kind: RecordSend, Node: from, Message: message, MessageID: id})
 	for _, drop := range c.dropsWhileSending {

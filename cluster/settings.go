@@ -24,6 +24,31 @@ type Settings struct {
 	// after the node relied on them, and a crash loses them (lazysync.go).
 	LazySync bool
 
+	// DiskWrite is the virtual time one write to a node's disk takes
+	// (disk.go). 0, the default, is an instant disk: a node writes each
+	// batch the moment its core hands it over, as if the write cost
+	// nothing. Above 0 the write is in flight for that long; the node's
+	// core keeps taking messages and proposals, and hands the new work
+	// over once the write is done. On bbolt the real write runs meanwhile
+	// on a goroutine of its own, so the nodes' disks work concurrently.
+	// Lazy sync ignores it: the cache acknowledges at once.
+	DiskWrite time.Duration
+	// DiskWriteOf overrides DiskWrite for single nodes (index 0 is n1): a
+	// slow disk on one node. 0 leaves the node at DiskWrite.
+	DiskWriteOf [MaxNodes]time.Duration
+
+	// GroupCommit (thesis §10.2.2): a write carries every entry that
+	// arrived while the disk was busy, in one transaction. Off, each entry
+	// is a write of its own, DiskWrite long. It matters only when
+	// DiskWrite is above 0.
+	GroupCommit bool
+
+	// ParallelWrite (thesis §10.2.1): a leader sends its AppendEntries
+	// while it writes to its own disk, and counts itself towards
+	// commitment only once its write is done, so an entry can commit on
+	// the followers' disks alone (raft.Config.ParallelLeaderWrite).
+	ParallelWrite bool
+
 	// SnapshotThreshold: a node snapshots its state machine once its log
 	// holds this many applied entries past its last snapshot (thesis
 	// §5.1.2); 0 turns automatic snapshots off (compaction.go).
@@ -81,6 +106,14 @@ func (s Settings) Validate() error {
 	if s.SnapshotThreshold < 0 {
 		return fmt.Errorf("snapshot threshold %d: want 0 (off) or a number of entries", s.SnapshotThreshold)
 	}
+	if s.DiskWrite < 0 {
+		return fmt.Errorf("disk write %v: want 0 (an instant disk) or a positive duration", s.DiskWrite)
+	}
+	for i, write := range s.DiskWriteOf {
+		if write < 0 {
+			return fmt.Errorf("disk write of n%d %v: want 0 (the cluster's) or a positive duration", i+1, write)
+		}
+	}
 	if s.ClientTimeout <= 0 {
 		return fmt.Errorf("client timeout %v: want a positive duration", s.ClientTimeout)
 	}
@@ -104,6 +137,7 @@ func (s Settings) config(id raft.NodeID, peers []raft.NodeID, seed uint64) raft.
 		Stickiness:           s.Stickiness,
 		MaxEntriesPerMessage: s.MaxEntriesPerMessage,
 		MaxInflight:          s.MaxInflight,
+		ParallelLeaderWrite:  s.ParallelWrite,
 		Bugs:                 s.Bugs,
 	}
 }

@@ -25,7 +25,8 @@ func (m memoryStorage) Close() error { return nil }
 func (c *Local) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var errs []error
+	// Writes in flight finish first: the files are closed quiet.
+	errs := []error{c.finishAllWrites()}
 	for _, node := range c.nodes {
 		// A clean exit: the operating system writes its cache out.
 		errs = append(errs, c.flushUnsynced(node, c.now))

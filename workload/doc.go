@@ -44,8 +44,16 @@
 //     no wall time), the safety checkers after every event, the record
 //     stream, clients with leader discovery and sessions (thesis §6.3),
 //     store.KV as the state machine.
-//   - -bbolt: the same on one bbolt file per node (store.Bolt, two
-//     fdatasyncs per Save), written one node after another.
+//   - core-bbolt: core on one bbolt file per node (store.Bolt, two
+//     fdatasyncs per Save), each step saving every node's Ready in one
+//     transaction, one node after another.
+//   - local-bbolt: local on one bbolt file per node (cluster.Open) with
+//     DiskSettings: a write takes 10 ms of virtual time and carries every
+//     entry that arrived while the disk was busy (group commit, thesis
+//     §10.2.2), the leader sends its AppendEntries while it writes
+//     (thesis §10.2.1), and each node's bbolt transaction runs on a
+//     goroutine of its own while virtual time runs to the write's end, so
+//     the three nodes' disks work at once (cluster/disk.go).
 //   - fdatasync-pair: no Raft at all: two fdatasyncs of a small file in
 //     series per command, the disk's floor for one durable write on the
 //     leader (bbolt syncs its data pages, then its meta page).

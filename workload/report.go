@@ -25,8 +25,8 @@ func (r *Report) Write(w io.Writer) error {
 	if r.Warmup > 0 {
 		warmup = fmt.Sprintf("after a warm-up of %.0f%% more", 100*r.Warmup)
 	}
-	fmt.Fprintf(&text, "3 nodes in one process, 16-byte puts; medians of %d interleaved rounds of %d commands (%d on disk), %s; GOMAXPROCS %d\n\n",
-		r.Rounds, r.Operations, r.DurableOperations, warmup, r.GOMAXPROCS)
+	fmt.Fprintf(&text, "3 nodes in one process, 16-byte puts; medians of %d interleaved rounds of %d commands (%d on disk, at least %d times the load), %s; GOMAXPROCS %d\n\n",
+		r.Rounds, r.Operations, r.DurableOperations, durableWindows, warmup, r.GOMAXPROCS)
 	figures := [][]string{{"target", "in flight", "ops/s", "p50", "p99", "allocs/op", "B/op"}}
 	for _, load := range r.InFlight {
 		for _, m := range r.Measurements {

@@ -15,7 +15,9 @@ type Options struct {
 	// Rounds is how many turns each target takes at each load (default 5).
 	Rounds int
 	// Operations is how many commands a round times on a target in memory
-	// (default 10000); DurableOperations on a durable one (default 200).
+	// (default 10000); DurableOperations on a durable one (default 1000,
+	// and at least durableWindows times the load, so that a round reaches
+	// its load and holds it).
 	Operations, DurableOperations int
 	// Warmup is how many commands run untimed before a round's, as a
 	// fraction of them (default 0.2; a negative value runs none).
@@ -46,7 +48,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Operations = 10000
 	}
 	if o.DurableOperations == 0 {
-		o.DurableOperations = 200
+		o.DurableOperations = 1000
 	}
 	if o.Warmup == 0 {
 		o.Warmup = 0.2
@@ -170,13 +172,17 @@ func Run(targets []Target, comparisons []Comparison, options Options) (*Report, 
 	return report, nil
 }
 
+// durableWindows is the fewest windows of commands in flight a durable
+// round times: 200 commands at 256 in flight never reach the load.
+const durableWindows = 4
+
 // measure starts a fresh cluster of target, warms it up, times one
 // round's commands, checks the leader applied them all, and closes it.
 func measure(target Target, load int, options Options, seed uint64) (result Round, err error) {
 	count := options.Operations
 	dir := ""
 	if target.Durable {
-		count = options.DurableOperations
+		count = max(options.DurableOperations, durableWindows*load)
 		if dir, err = os.MkdirTemp(options.Dir, "raftctl-bench-"); err != nil {
 			return result, err
 		}

@@ -37,7 +37,8 @@ Targets:
   local           cluster.Local, what the REPL, lessons and chaos run: the simulated
                   network, the safety checkers, records and clients with sessions
   core-bbolt      core with one bbolt file per node (durable: two fdatasyncs per save)
-  local-bbolt     local with one bbolt file per node (raftctl repl --data DIR)
+  local-bbolt     local with one bbolt file per node and the disk switches on: writes of
+                  10 ms virtual time, group commit, the parallel leader write
   fdatasync-pair  no Raft: two fdatasyncs in series, the disk's floor for a durable put
 
 Each load (--in-flight: commands the client keeps outstanding) is measured in
@@ -95,7 +96,7 @@ docs/performance.md): the raftctl binary does not link them.`,
 	set := command.Flags()
 	set.IntVar(&flags.rounds, "rounds", 5, "rounds per target and load")
 	set.IntVar(&flags.operations, "operations", 10000, "commands timed per round on a target in memory")
-	set.IntVar(&flags.durableOperations, "durable-operations", 200, "commands timed per round on a target on disk")
+	set.IntVar(&flags.durableOperations, "durable-operations", 1000, "commands timed per round on a target on disk (at least 4 times the load)")
 	set.Float64Var(&flags.warmup, "warmup", 0.2, "commands run untimed before each round's, as a fraction of them")
 	set.IntSliceVar(&flags.inFlight, "in-flight", workload.DefaultInFlight, "loads: commands the client keeps in flight")
 	set.StringSliceVar(&flags.targets, "targets", names, "targets to measure")
