@@ -256,7 +256,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	if result.Failed() {
 		return result, nil // already caught; a broken history can take porcupine long
 	}
-	linearizability, err := check.CheckLinearizability(c.history, campaignCheckTimeout)
+	linearizability, err := check.CheckLinearizability(c.history.all(), campaignCheckTimeout)
 	switch {
 	case err != nil:
 		result.NotLinearizable = err.Error()

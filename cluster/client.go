@@ -45,6 +45,8 @@ type Call struct {
 	wakeAt         time.Duration
 	hintsFollowed  int
 	lastRejections string
+	// slot is the call's place in the list of calls in flight (callList).
+	slot int
 }
 
 // retryDelay is how long a client waits before asking again when no node
@@ -70,7 +72,7 @@ func (call *Call) key() pendingKey {
 
 type clients struct {
 	sequences map[uint64]uint64
-	calls     []*Call
+	calls     callList
 	pending   map[pendingKey]*Call
 	// leaderGuess is where the next request goes first.
 	leaderGuess NodeID
@@ -121,7 +123,7 @@ func (c *Local) launch(call *Call) {
 	if call.At == raft.None {
 		call.target = c.clients.leaderGuess
 	}
-	c.clients.calls = append(c.clients.calls, call)
+	c.clients.calls.add(call)
 	c.clients.attempt(c, call)
 }
 
@@ -245,7 +247,7 @@ func (cl *clients) applied(c *Local, node NodeID, entry raft.Entry, result store
 
 // nodeDown abandons the attempts waiting on a crashed node.
 func (cl *clients) nodeDown(c *Local, id NodeID) {
-	for _, call := range cl.calls {
+	for _, call := range cl.calls.active() {
 		if call.waitingOn == id {
 			delete(cl.pending, call.key())
 			call.waitingOn = raft.None
@@ -261,8 +263,8 @@ func (cl *clients) nodeDown(c *Local, id NodeID) {
 // nextWake returns when the earliest call needs attention.
 func (cl *clients) nextWake() (time.Duration, bool) {
 	found, earliest := false, time.Duration(0)
-	for _, call := range cl.calls {
-		if !found || call.wakeAt < earliest {
+	for _, call := range cl.calls.slots {
+		if call != nil && (!found || call.wakeAt < earliest) {
 			found, earliest = true, call.wakeAt
 		}
 	}
@@ -271,7 +273,7 @@ func (cl *clients) nextWake() (time.Duration, bool) {
 
 // wake handles the calls that are due.
 func (cl *clients) wake(c *Local) {
-	for _, call := range append([]*Call(nil), cl.calls...) {
+	for _, call := range cl.calls.active() {
 		if call.Done || call.wakeAt > c.now {
 			continue
 		}
@@ -297,12 +299,7 @@ func (cl *clients) finish(c *Local, call *Call, err error) {
 		call.waitingOn = raft.None
 	}
 	call.Done, call.Err, call.Returned, call.returnedStamp = true, err, c.now, c.nextStamp()
-	for i, active := range cl.calls {
-		if active == call {
-			cl.calls = append(cl.calls[:i], cl.calls[i+1:]...)
-			break
-		}
-	}
+	cl.calls.remove(call)
 	c.recordCall(call)
 	text := call.Command.Op.String() + " " + call.Command.Key
 	c.publish(Record{Kind: RecordClient, Node: call.ServedBy, Text: text, Err: err})

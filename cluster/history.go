@@ -43,11 +43,11 @@ func (c *Local) recordCall(call *Call) {
 
 // remember keeps an operation while the history has room.
 func (c *Local) remember(operation check.Operation) {
-	if len(c.history) >= MaxHistory {
+	if c.history.len() >= MaxHistory {
 		c.historyDropped++
 		return
 	}
-	c.history = append(c.history, operation)
+	c.history.add(operation)
 }
 
 // operationOf describes a call for the linearizability check.
@@ -102,7 +102,7 @@ func (c *Local) recordLocalRead(key, value string, found bool) {
 func (c *Local) History() []check.Operation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]check.Operation(nil), c.history...)
+	return c.history.all()
 }
 
 // CheckLinearizability checks the client history so far with porcupine,
@@ -115,8 +115,8 @@ func (c *Local) CheckLinearizability(timeout time.Duration) (check.Linearizabili
 		c.mu.Unlock()
 		return check.LinearizabilityResult{}, fmt.Errorf("%w: %d operations kept, %d more not", ErrHistoryTooLong, MaxHistory, dropped)
 	}
-	history := append([]check.Operation(nil), c.history...)
-	for _, call := range c.clients.calls {
+	history := c.history.all()
+	for _, call := range c.clients.calls.active() {
 		pending := *call
 		pending.Err, pending.Returned, pending.returnedStamp = ErrTimeout, c.now, c.stamp+1
 		if operation, ok := operationOf(&pending); ok {

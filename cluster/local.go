@@ -57,12 +57,14 @@ type Local struct {
 	// live is the pacer while live pacing is on (nil: manual pacing).
 	live *livePacer
 	// history is every finished client request (history.go).
-	history []check.Operation
+	history historyLog
 	// stamp counts client calls and returns (history.go, nextStamp).
 	stamp          uint64
 	historyDropped int
 	// interrupt is set by Interrupt (Ctrl-C) and stops the clock's loops.
 	interrupt atomic.Bool
+	// decoded shares decoded commands between the nodes (apply_decoded.go).
+	decoded decodedCommands
 	// disk: proposals and messages waiting for disk writes (disk.go).
 	disk diskState
 }

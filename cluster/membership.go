@@ -260,11 +260,8 @@ func entryTerm(core *raft.Node, index raft.Index) (term raft.Term, compacted, pr
 	if index <= offset {
 		return 0, index > 0, index > 0
 	}
-	log := core.Log()
-	if index > offset+raft.Index(len(log)) {
-		return 0, false, false
-	}
-	return log[index-offset-1].Term, false, true
+	term, present = core.EntryTerm(index)
+	return term, false, present
 }
 
 func configurationHas(core *raft.Node, id NodeID) bool {

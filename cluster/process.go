@@ -102,7 +102,7 @@ func (c *Local) sendAll(node *localNode, messages []raft.Message) {
 // apply hands one committed entry to the node's state machine and to the
 // client waiting for it.
 func (c *Local) apply(node *localNode, entry raft.Entry) {
-	result, err := node.kv.Apply(entry)
+	result, err := c.applyEntry(node, entry)
 	node.applied = entry.Index
 	c.publish(Record{Kind: RecordApply, Node: node.id, Entry: entry, Err: err})
 	if !errors.Is(err, store.ErrEntryOutOfOrder) {

@@ -94,7 +94,7 @@ func (m *recordMerger) release(cutoff time.Time) {
 		record := stamped.record
 		record.Seq = m.seq
 		record.Time = max(0, time.Duration(stamped.at-m.started.UnixNano()))
-		m.subscribers.hand(record)
+		m.subscribers.hand(&record)
 	}
 }
 

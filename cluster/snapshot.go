@@ -121,7 +121,11 @@ func (c *Local) nodeSnapshot(node *localNode) NodeSnapshot {
 	}
 	var entries []raft.Entry
 	if node.core != nil {
-		entries = node.core.Log()
+		// The last SnapshotLogEntries only: Log would join the core's
+		// chunks into one array for good (raft/log_chunks.go).
+		last := node.core.LastIndex()
+		first := max(node.core.SnapshotIndex()+1, last-min(last, SnapshotLogEntries)+1)
+		entries = node.core.Entries(first, last)
 	} else {
 		_, entries, _ = node.storage.InitialState()
 	}

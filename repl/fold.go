@@ -38,6 +38,10 @@ func foldKey(line string) string {
 // rendering lock.
 type folder struct {
 	groups map[string]*foldGroup
+	// oldest is the earliest since of the groups: until it is a window
+	// old, no group ends, and expire (called for every record) returns at
+	// once instead of going through every group.
+	oldest time.Duration
 }
 
 // foldGroup counts the repeats of one line within a window.
@@ -60,6 +64,9 @@ func (f *folder) admit(key string, at time.Duration) (show bool, summaries []str
 	if f.groups == nil {
 		f.groups = map[string]*foldGroup{}
 	}
+	if len(f.groups) == 0 || at < f.oldest {
+		f.oldest = at
+	}
 	f.groups[key] = &foldGroup{key: key, since: at}
 	return true, summaries
 }
@@ -68,13 +75,19 @@ func (f *folder) admit(key string, at time.Duration) (show bool, summaries []str
 // everything is true) and returns the summaries of those that counted
 // repeats, oldest first.
 func (f *folder) expire(now time.Duration, everything bool) []string {
+	if len(f.groups) == 0 || !everything && now-f.oldest < foldWindow {
+		return nil
+	}
 	var ended []*foldGroup
+	first := true
 	for key, group := range f.groups {
 		if everything || now-group.since >= foldWindow {
 			delete(f.groups, key)
 			if group.more > 0 {
 				ended = append(ended, group)
 			}
+		} else if first || group.since < f.oldest {
+			f.oldest, first = group.since, false
 		}
 	}
 	slices.SortFunc(ended, func(a, b *foldGroup) int {

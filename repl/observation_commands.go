@@ -29,16 +29,53 @@ var traceLevelNames = []string{"off", "state", "rpc", "all"}
 // eventsKept is the size of the ring behind `events`.
 const eventsKept = 50
 
-// eventRing keeps the last rendered lines at the rpc level.
+// eventRing keeps the last lines at the rpc level, in a circle of
+// eventsKept slots. A record that was not shown as it happened is kept as
+// it is and rendered only if `events` asks for it: most are pushed out
+// unread, and rendering them all was most of a session's time.
 type eventRing struct {
-	lines []string
+	slots [eventsKept]eventSlot
+	// next is the slot the next line goes to; count how many are used.
+	next, count int
+}
+
+// eventSlot is a rendered line, or a record to render (pending).
+type eventSlot struct {
+	line    string
+	record  cluster.Record
+	pending bool
 }
 
 func (ring *eventRing) add(line string) {
-	if len(ring.lines) == eventsKept {
-		ring.lines = append(ring.lines[:0], ring.lines[1:]...)
+	ring.put(eventSlot{line: line})
+}
+
+// addRecord keeps a record whose line is not needed yet. Only records
+// that render the same later (not the core's events, recordLevel) and
+// always to a line may be kept so.
+func (ring *eventRing) addRecord(record cluster.Record) {
+	ring.put(eventSlot{record: record, pending: true})
+}
+
+func (ring *eventRing) put(slot eventSlot) {
+	ring.slots[ring.next] = slot
+	ring.next = (ring.next + 1) % eventsKept
+	ring.count = min(ring.count+1, eventsKept)
+}
+
+// lines returns the kept lines, oldest first, rendering the pending ones
+// with r.
+func (ring *eventRing) lines(r *renderer) []string {
+	lines := make([]string, 0, ring.count)
+	for i := range ring.count {
+		slot := &ring.slots[(ring.next-ring.count+i+eventsKept)%eventsKept]
+		if slot.pending {
+			slot.line, _, _ = r.render(slot.record)
+			slot.record, slot.pending = cluster.Record{}, false
+		}
+		lines = append(lines, slot.line)
 	}
-	ring.lines = append(ring.lines, line)
+	return lines
 }
 
 func observationCommands() []Command {
@@ -115,7 +152,7 @@ func runEvents(s *Session, arguments []string) error {
 		}
 	}
 	s.rendering.Lock()
-	lines := append([]string(nil), s.events.lines...)
+	lines := s.events.lines(s.renderer)
 	s.rendering.Unlock()
 	if len(lines) == 0 {
 		s.println("  no events yet")

@@ -28,8 +28,8 @@ func (s *Session) LocalCluster() *cluster.Local {
 func (s *Session) RecentEvents() []string {
 	s.rendering.Lock()
 	defer s.rendering.Unlock()
-	lines := make([]string, len(s.events.lines))
-	for i, line := range s.events.lines {
+	lines := s.events.lines(s.renderer)
+	for i, line := range lines {
 		lines[i] = plainText(line)
 	}
 	return lines

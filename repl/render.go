@@ -31,30 +31,72 @@ func formatTime(at time.Duration) string {
 	return fmt.Sprintf("%.3fs", at.Seconds())
 }
 
+// recordLevel returns the trace level of a record without rendering it,
+// and false for most of the core's events, whose level only the renderer
+// knows (and which it must see in order: it remembers election timeouts).
+// A record above every level anyone looks at is never rendered.
+func recordLevel(record cluster.Record) (traceLevel, bool) {
+	switch record.Kind {
+	case cluster.RecordEvent:
+		// The most frequent events, which the renderer renders without
+		// remembering anything (renderer.event has the same levels).
+		switch event := record.Event; event.Kind {
+		case raft.EventAppendAccepted:
+			if event.Count == 0 {
+				return traceAll, true
+			}
+			return traceRPC, true
+		case raft.EventHeartbeat:
+			return traceAll, true
+		case raft.EventAppended:
+			return traceRPC, true
+		}
+	case cluster.RecordSend, cluster.RecordDrop:
+		return messageLevel(record.Message), true
+	case cluster.RecordDeliver:
+		return traceAll, true
+	case cluster.RecordApply:
+		if errors.Is(record.Err, store.ErrEntryOutOfOrder) {
+			return traceState, true
+		}
+		return traceAll, true
+	case cluster.RecordClient:
+		return traceRPC, true
+	case cluster.RecordViolation, cluster.RecordFault:
+		return traceState, true
+	}
+	return 0, false
+}
+
+// mayRenderEmpty reports whether a record may render to no line at all (a
+// fault without text): the event ring must not keep a slot for it.
+func mayRenderEmpty(record cluster.Record) bool {
+	return record.Kind == cluster.RecordFault && record.Text == "" && record.Node == raft.None && record.Err == nil
+}
+
 // render returns a record's line and the trace level it belongs to; ok is
-// false for records that are never shown.
+// false for records that are never shown. Only the core's events change
+// the renderer, and only those recordLevel does not know: any other
+// record renders the same later as now.
 func (r *renderer) render(record cluster.Record) (line string, level traceLevel, ok bool) {
 	var text, section string
-	level = traceState
+	level, _ = recordLevel(record)
 	switch record.Kind {
 	case cluster.RecordEvent:
 		text, section, level = r.event(record.Event)
 	case cluster.RecordSend:
 		text = fmt.Sprintf("%v -> %v %s (#%d)", nodeText(record.Message.From), nodeText(record.Message.To), describeMessage(record.Message), record.MessageID)
-		level = messageLevel(record.Message)
 	case cluster.RecordDeliver:
 		text = fmt.Sprintf("%v -> %v delivered %v (#%d)", nodeText(record.Message.From), nodeText(record.Message.To), record.Message.Type, record.MessageID)
-		level = traceAll
 	case cluster.RecordDrop:
 		text = fmt.Sprintf("%v -> %v dropped %v: %s (#%d)", nodeText(record.Message.From), nodeText(record.Message.To), record.Message.Type, record.Text, record.MessageID)
-		level = messageLevel(record.Message)
 	case cluster.RecordApply:
 		text = fmt.Sprintf("%v applied %d %s", nodeText(record.Node), record.Entry.Index, describeEntry(record.Entry))
-		section, level = "§3.5", traceAll
+		section = "§3.5"
 		if errors.Is(record.Err, store.ErrEntryOutOfOrder) {
 			text = fmt.Sprintf("%v refused to apply entry %d (term %d, %s): its state machine has applied index %d already",
 				record.Node, record.Entry.Index, record.Entry.Term, describeEntry(record.Entry), record.Entry.Index)
-			section, level = "§3.6.3", traceState
+			section = "§3.6.3"
 		}
 	case cluster.RecordViolation:
 		text = errorText(fmt.Sprintf("violation of %s: %s", record.Violation.Property, record.Violation.Evidence))
@@ -74,7 +116,7 @@ func (r *renderer) render(record cluster.Record) (line string, level traceLevel,
 		}
 		// The command prints the result itself; the trace shows it only
 		// from the rpc level, next to the messages that made it.
-		section, level = "§6.3", traceRPC
+		section = "§6.3"
 		if record.Err != nil {
 			text = "client " + record.Text + ": " + record.Err.Error()
 		}

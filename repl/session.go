@@ -291,19 +291,30 @@ func (s *Session) holdLive() (release func()) {
 // cluster locked, so it only formats and writes.
 func (s *Session) onRecord(record cluster.Record) {
 	s.rendering.Lock()
-	line, level, ok := s.renderer.render(record)
-	if ok && level <= traceRPC {
-		s.events.add(line)
-	}
+	var line string
+	var summaries []string
+	shown := false
 	if record.Kind == cluster.RecordEvent {
 		s.decisions.add(record)
 	}
-	shown := ok && level <= s.level
-	var summaries []string
-	if shown {
-		shown, summaries = s.folding.admit(foldKey(line), record.Time)
-	} else {
+	if level, known := recordLevel(record); known && level > s.level && !mayRenderEmpty(record) {
+		// Not shown: render it only if `events` asks for it.
+		if level <= traceRPC {
+			s.events.addRecord(record)
+		}
 		summaries = s.folding.expire(record.Time, false)
+	} else {
+		var ok bool
+		line, level, ok = s.renderer.render(record)
+		if ok && level <= traceRPC {
+			s.events.add(line)
+		}
+		shown = ok && level <= s.level
+		if shown {
+			shown, summaries = s.folding.admit(foldKey(line), record.Time)
+		} else {
+			summaries = s.folding.expire(record.Time, false)
+		}
 	}
 	s.rendering.Unlock()
 	for _, summary := range summaries {

@@ -2,10 +2,12 @@ package repl_test
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 
@@ -57,11 +59,17 @@ func BenchmarkSessionPut(b *testing.B) {
 	}
 }
 
+// sessionHeapProfile names a file for the heap profile that
+// BenchmarkSessionHundredThousandPuts writes after its puts, while the
+// session is still open (-test.memprofile is written after it closed).
+var sessionHeapProfile = flag.String("session-heap-profile", "", "write the heap profile of the 100,000-put session to this file")
+
 // BenchmarkSessionHundredThousandPuts: each op is a fresh 5-node session
 // taking 100,000 puts over 64 keys; it reports the heap in use after a
 // collection and the process's resident set (Linux). Goal: ≤ 100 MiB RSS.
 //
 //	go test ./repl/ -run XXX -bench HundredThousand -benchtime 1x
+//	go test ./repl/ -run XXX -bench HundredThousand -benchtime 1x -session-heap-profile heap.out
 func BenchmarkSessionHundredThousandPuts(b *testing.B) {
 	const puts = 100_000
 	for range b.N {
@@ -77,7 +85,23 @@ func BenchmarkSessionHundredThousandPuts(b *testing.B) {
 		if rss, ok := residentSet(); ok {
 			b.ReportMetric(float64(rss)/(1<<20), "RSS-MiB")
 		}
+		if *sessionHeapProfile != "" {
+			writeHeapProfile(b, *sessionHeapProfile)
+		}
 		session.Close()
+	}
+}
+
+// writeHeapProfile writes the heap profile as of the last collection.
+func writeHeapProfile(b *testing.B, path string) {
+	b.Helper()
+	file, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer file.Close()
+	if err := pprof.Lookup("heap").WriteTo(file, 0); err != nil {
+		b.Fatal(err)
 	}
 }
 

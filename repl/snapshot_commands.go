@@ -48,7 +48,7 @@ func runSnapshot(s *Session, arguments []string) error {
 // snapshotThresholdOption is `set snapshot-threshold N`.
 var snapshotThresholdOption = option{
 	name: "snapshot-threshold", section: "§5.1.2",
-	meaning: "a node snapshots once its log holds this many applied entries past its last snapshot (0: only by hand, the default)",
+	meaning: "a node snapshots once its log holds this many applied entries past its last snapshot (0: only by hand; 10000 by default)",
 	values:  []string{"0", "10", "100"},
 	apply: func(_ *Session, settings *cluster.Settings, value string) error {
 		count, err := strconv.Atoi(value)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"raftctl/cluster"
 	"raftctl/raft"
@@ -26,27 +27,36 @@ func whyCommands() []Command {
 // decisionsKept is how many decisions why can at least look back on.
 const decisionsKept = 4096
 
-// decisionRing keeps the last decisions of the cores.
+// decisionRing keeps the last decisions of the cores: the event, its node
+// and when it happened, all that why reads (a whole cluster.Record is
+// nearly four times the size).
 type decisionRing struct {
-	records []cluster.Record
+	decisions []decision
 }
 
-// add keeps between decisionsKept and twice as many records: dropping the
-// older half at once keeps adding cheap.
+type decision struct {
+	time  time.Duration
+	node  raft.NodeID
+	event raft.Event
+}
+
+// add keeps between decisionsKept and twice as many decisions: dropping
+// the older half at once keeps adding cheap.
 func (r *decisionRing) add(record cluster.Record) {
-	if len(r.records) == 2*decisionsKept {
-		r.records = append(r.records[:0], r.records[decisionsKept:]...)
+	if len(r.decisions) == 2*decisionsKept {
+		r.decisions = append(r.decisions[:0], r.decisions[decisionsKept:]...)
 	}
-	r.records = append(r.records, record)
+	r.decisions = append(r.decisions, decision{time: record.Time, node: record.Node, event: record.Event})
 }
 
-// lastDecision returns the newest decision that matches.
+// lastDecision returns the newest decision that matches, as the record
+// that reported it.
 func (s *Session) lastDecision(match func(raft.Event) bool) (cluster.Record, bool) {
 	s.rendering.Lock()
 	defer s.rendering.Unlock()
-	for i := len(s.decisions.records) - 1; i >= 0; i-- {
-		if match(s.decisions.records[i].Event) {
-			return s.decisions.records[i], true
+	for i := len(s.decisions.decisions) - 1; i >= 0; i-- {
+		if found := s.decisions.decisions[i]; match(found.event) {
+			return cluster.Record{Kind: cluster.RecordEvent, Time: found.time, Node: found.node, Event: found.event}, true
 		}
 	}
 	return cluster.Record{}, false

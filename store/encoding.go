@@ -69,19 +69,25 @@ type commandReader struct {
 
 // uvarint reads a minimally encoded unsigned varint.
 func (reader *commandReader) uvarint(field string) uint64 {
+	return reader.uvarintOf(field, "")
+}
+
+// uvarintOf is uvarint for a field named by two words, joined only when
+// an error needs the name: every command decodes two lengths.
+func (reader *commandReader) uvarintOf(field, detail string) uint64 {
 	if reader.err != nil {
 		return 0
 	}
 	value, length := binary.Uvarint(reader.data)
 	switch {
 	case length == 0:
-		reader.err = fmt.Errorf("%w: %s is cut short", ErrInvalidCommand, field)
+		reader.err = fmt.Errorf("%w: %s%s is cut short", ErrInvalidCommand, field, detail)
 		return 0
 	case length < 0:
-		reader.err = fmt.Errorf("%w: %s overflows 64 bits", ErrInvalidCommand, field)
+		reader.err = fmt.Errorf("%w: %s%s overflows 64 bits", ErrInvalidCommand, field, detail)
 		return 0
 	case length != uvarintLength(value):
-		reader.err = fmt.Errorf("%w: %s is not minimally encoded", ErrInvalidCommand, field)
+		reader.err = fmt.Errorf("%w: %s%s is not minimally encoded", ErrInvalidCommand, field, detail)
 		return 0
 	}
 	reader.data = reader.data[length:]
@@ -90,7 +96,7 @@ func (reader *commandReader) uvarint(field string) uint64 {
 
 // text reads a length-prefixed string of at most limit bytes.
 func (reader *commandReader) text(field string, limit int) string {
-	length := reader.uvarint(field + " length")
+	length := reader.uvarintOf(field, " length")
 	if reader.err != nil {
 		return ""
 	}

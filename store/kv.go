@@ -19,7 +19,15 @@ type KV struct {
 	data map[string]string
 	// sessions holds each client's latest request and its result (thesis
 	// §6.3), keyed by ClientID.
-	sessions map[uint64]session
+	sessions map[uint64]*session
+	// activity orders the sessions by their latest command, for expiry
+	// (session.go).
+	activity activityQueue
+	// keys keeps the keys of data in sorted order for snapshots
+	// (kv_keys.go).
+	keys sortedKeys
+	// snapshotSize is the length of the last SnapshotData.
+	snapshotSize int
 	// Invariant: appliedIndex is the index of the last entry passed to
 	// Apply without an ErrEntryOutOfOrder error (the thesis's lastApplied).
 	appliedIndex raft.Index
@@ -43,7 +51,7 @@ type Result struct {
 
 // NewKV returns an empty state machine that has applied nothing.
 func NewKV() *KV {
-	return &KV{data: make(map[string]string), sessions: make(map[uint64]session)}
+	return &KV{data: make(map[string]string), sessions: make(map[uint64]*session)}
 }
 
 // Apply applies the committed entry. Entries must arrive in log order:
@@ -54,6 +62,18 @@ func NewKV() *KV {
 // error: the log is what it is, and every replica skips an entry it cannot
 // use in the same way. A no-op entry (thesis §6.4) does nothing else.
 func (kv *KV) Apply(entry raft.Entry) (Result, error) {
+	return kv.apply(entry, DecodeCommand)
+}
+
+// ApplyDecoded is Apply for a host that has decoded the entry's command
+// already, with DecodeCommand on the same bytes (command and err are what
+// it returned): replicas in one process share the decoded strings instead
+// of holding one copy each of every key and value.
+func (kv *KV) ApplyDecoded(entry raft.Entry, command Command, err error) (Result, error) {
+	return kv.apply(entry, func([]byte) (Command, error) { return command, err })
+}
+
+func (kv *KV) apply(entry raft.Entry, decode func([]byte) (Command, error)) (Result, error) {
 	if want := kv.appliedIndex + 1; entry.Index != want {
 		return Result{}, fmt.Errorf("%w: got index %d, want %d (applied index is %d)",
 			ErrEntryOutOfOrder, entry.Index, want, kv.appliedIndex)
@@ -66,7 +86,7 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 		// §4.1): the core acts on it when it is appended.
 		return Result{Index: entry.Index}, nil
 	case raft.EntryCommand:
-		command, err := DecodeCommand(entry.Command)
+		command, err := decode(entry.Command)
 		if err != nil {
 			return Result{Index: entry.Index}, fmt.Errorf("entry %d: %w", entry.Index, err)
 		}
@@ -81,11 +101,18 @@ func (kv *KV) Apply(entry raft.Entry) (Result, error) {
 func (kv *KV) execute(index raft.Index, command Command) Result {
 	switch command.Op {
 	case OpPut:
+		before := len(kv.data)
 		kv.data[command.Key] = command.Value
+		if len(kv.data) > before {
+			kv.keys.put(command.Key, kv.data)
+		}
 		return Result{Value: command.Value, Found: true, Index: index}
 	case OpDelete:
 		value, found := kv.data[command.Key]
-		delete(kv.data, command.Key)
+		if found {
+			delete(kv.data, command.Key)
+			kv.keys.remove()
+		}
 		return Result{Value: value, Found: found, Index: index}
 	default: // OpGet: DecodeCommand admits no other operation.
 		value, found := kv.data[command.Key]
@@ -111,7 +138,8 @@ func (kv *KV) Len() int { return len(kv.data) }
 // Keys returns the keys in sorted order, so that output built from them is
 // the same on every replica and in every run.
 func (kv *KV) Keys() []string {
-	return slices.Sorted(maps.Keys(kv.data))
+	kv.keys.merge(kv.data)
+	return slices.Clone(kv.keys.sorted)
 }
 
 // Snapshot returns a copy of the data. Sessions are not included.

@@ -23,13 +23,16 @@ import (
 // SnapshotData returns the state machine's state, for raft.Node.Compact at
 // AppliedIndex.
 func (kv *KV) SnapshotData() []byte {
-	var data []byte
+	// The last snapshot's size is a good guess at this one's: growing the
+	// buffer from nothing copied it a dozen times.
+	data := make([]byte, 0, kv.snapshotSize+kv.snapshotSize/8)
 	appendText := func(text string) {
 		data = binary.AppendUvarint(data, uint64(len(text)))
 		data = append(data, text...)
 	}
 	data = binary.AppendUvarint(data, uint64(len(kv.data)))
-	for _, key := range kv.Keys() {
+	kv.keys.merge(kv.data)
+	for _, key := range kv.keys.sorted {
 		appendText(key)
 		appendText(kv.data[key])
 	}
@@ -47,6 +50,7 @@ func (kv *KV) SnapshotData() []byte {
 		data = binary.AppendUvarint(data, uint64(session.result.Index))
 		data = binary.AppendUvarint(data, uint64(session.lastActive))
 	}
+	kv.snapshotSize = len(data)
 	return data
 }
 
@@ -63,7 +67,12 @@ func RestoreKV(index raft.Index, data []byte) (*KV, error) {
 	for i := uint64(0); i < keys && reader.err == nil; i++ {
 		key := reader.text("key", MaxKeyLength)
 		value := reader.text("value", MaxValueLength)
-		kv.data[key] = value
+		if before := len(kv.data); reader.err == nil {
+			kv.data[key] = value
+			if len(kv.data) > before {
+				kv.keys.put(key, kv.data)
+			}
+		}
 	}
 	clients := reader.uvarint("session count")
 	for i := uint64(0); i < clients && reader.err == nil; i++ {
@@ -80,7 +89,7 @@ func RestoreKV(index raft.Index, data []byte) (*KV, error) {
 		}
 		session.result.Index = raft.Index(reader.uvarint("result index"))
 		session.lastActive = raft.Index(reader.uvarint("last active index"))
-		kv.sessions[client] = session
+		kv.sessions[client] = &session
 	}
 	if reader.err == nil && len(reader.data) > 0 {
 		reader.err = fmt.Errorf("%d trailing bytes", len(reader.data))
@@ -88,5 +97,6 @@ func RestoreKV(index raft.Index, data []byte) (*KV, error) {
 	if reader.err != nil {
 		return nil, fmt.Errorf("%w at index %d: %v", ErrInvalidSnapshot, index, reader.err)
 	}
+	kv.activity.rebuild(kv.sessions)
 	return kv, nil
 }

@@ -16,16 +16,30 @@ import (
 // Memory is safe for concurrent use: a host may save from one goroutine
 // while a dashboard reads from another.
 //
-// Memory copies every entry it is given and every entry it returns,
-// Command bytes included. The core reuses its slices, and a store that
-// aliased them would change "durable" state behind the host's back.
+// What Memory copies, and what it shares (the contract with the core and
+// the host):
+//
+//   - Save copies the Entry values it is given into its own log, so the
+//     caller may reuse or truncate its slice of entries afterwards: the
+//     core's log reuses its backing array after a truncation (thesis §3.5),
+//     and a store that kept the caller's slice would change "durable" state
+//     behind the host's back.
+//   - Save keeps each entry's Command bytes without copying them. Command
+//     bytes are never changed once they are proposed: the host encodes a
+//     fresh slice for every client request (store.EncodeCommand), the
+//     core hands the same bytes to its log, its messages, its Ready and
+//     the other nodes, and neither writes to them (raft.Node.Propose keeps
+//     the caller's slice). A copy per node of every command would cost an
+//     allocation per entry per node for nothing.
+//   - InitialState returns copies, Command bytes included: a restart is
+//     rare, and the node that reads them owns them.
 type Memory struct {
 	mutex     sync.Mutex
 	hardState raft.HardState
 	// snapshot replaces the entries up to its last included index
-	// (snapshot.go). Invariant: log[i].Index == snapshot.LastIncludedIndex+i+1.
+	// (snapshot.go). Invariant: log.at(i).Index == snapshot.LastIncludedIndex+i+1.
 	snapshot raft.Snapshot
-	log      []raft.Entry
+	log      chunkedLog
 	// saves counts successful Save calls, a proxy for fsyncs.
 	saves uint64
 }
@@ -42,7 +56,7 @@ func NewMemory() *Memory {
 func (m *Memory) InitialState() (raft.HardState, []raft.Entry, error) {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
-	return m.hardState, cloneEntries(m.log), nil
+	return m.hardState, m.log.clone(), nil
 }
 
 // Snapshot returns a copy of the stored snapshot (empty when none).
@@ -60,30 +74,48 @@ func (m *Memory) SaveSnapshot(snapshot raft.Snapshot) error {
 	if err := checkSnapshot(m.snapshot, snapshot); err != nil {
 		return err
 	}
-	m.log = LogAfterSnapshot(m.log, m.snapshot.LastIncludedIndex, snapshot)
+	m.dropCovered(snapshot)
 	m.snapshot = cloneSnapshot(snapshot)
 	m.saves++
 	return nil
 }
 
 // Save stores the hard state and, when entries is not empty, replaces the
-// log from entries[0].Index onward with copies of entries: a conflicting
-// suffix is truncated (thesis §3.5). Save is atomic: when it returns an
-// error, neither the hard state nor the log has changed.
+// log from entries[0].Index onward with copies of entries (sharing their
+// Command bytes, which nobody changes): a conflicting suffix is truncated
+// (thesis §3.5). Save is atomic: when it returns an error, neither the
+// hard state nor the log has changed.
 func (m *Memory) Save(state raft.HardState, entries []raft.Entry) error {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
 	offset := m.snapshot.LastIncludedIndex
-	if err := checkAppendAfter(offset, offset+raft.Index(len(m.log)), entries); err != nil {
+	if err := checkAppendAfter(offset, offset+raft.Index(m.log.length()), entries); err != nil {
 		return err
 	}
 	m.hardState = state
 	if len(entries) > 0 {
-		kept := m.log[:entries[0].Index-offset-1]
-		m.log = append(kept, cloneEntries(entries)...)
+		m.log.truncate(int(entries[0].Index - offset - 1))
+		m.log.append(entries)
 	}
 	m.saves++
 	return nil
+}
+
+// dropCovered drops the stored entries a new snapshot covers, as
+// LogAfterSnapshot does for a slice: the entries after it stay when the
+// log holds its last included entry with its term; otherwise the whole log
+// goes (thesis Fig. 5.3).
+func (m *Memory) dropCovered(snapshot raft.Snapshot) {
+	offset, index := m.snapshot.LastIncludedIndex, snapshot.LastIncludedIndex
+	if index <= offset {
+		return
+	}
+	position := int(index - offset - 1)
+	if position < m.log.length() && m.log.at(position).Term == snapshot.LastIncludedTerm {
+		m.log.dropFirst(position + 1)
+		return
+	}
+	m.log.reset()
 }
 
 // Wipe erases the hard state, the snapshot and the log, as if the disk were lost. It does
@@ -92,7 +124,7 @@ func (m *Memory) Wipe() {
 	m.mutex.Lock()
 	defer m.mutex.Unlock()
 	m.hardState = raft.HardState{}
-	m.log = nil
+	m.log.reset()
 	m.snapshot = raft.Snapshot{}
 }
 

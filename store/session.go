@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"raftctl/raft"
 )
@@ -45,7 +47,10 @@ type session struct {
 // seen from client, and whether it knows the client at all.
 func (kv *KV) SessionSequence(client uint64) (uint64, bool) {
 	session, known := kv.sessions[client]
-	return session.sequence, known
+	if !known {
+		return 0, false
+	}
+	return session.sequence, true
 }
 
 // SessionLifetime is how many log entries a session survives without a
@@ -53,39 +58,91 @@ func (kv *KV) SessionSequence(client uint64) (uint64, bool) {
 const SessionLifetime raft.Index = 1000
 
 // expireSessions forgets the sessions idle for more than SessionLifetime
-// entries before index. It runs for every applied entry, on every replica.
+// entries before index. It runs for every applied entry, on every replica,
+// and looks only at the sessions that may have expired: the activity queue
+// holds them oldest first.
 func (kv *KV) expireSessions(index raft.Index) {
 	if index <= SessionLifetime {
 		return
 	}
-	for client, session := range kv.sessions {
-		if session.lastActive < index-SessionLifetime {
-			delete(kv.sessions, client)
+	for kv.activity.len() > 0 {
+		oldest := kv.activity.front()
+		if oldest.index >= index-SessionLifetime {
+			return
+		}
+		kv.activity.pop()
+		// A client active again since has a later mark in the queue; only
+		// the mark of its latest command expires its session.
+		if session := kv.sessions[oldest.client]; session != nil && session.lastActive == oldest.index {
+			delete(kv.sessions, oldest.client)
 		}
 	}
+}
+
+// activityQueue lists (client, index) for every command that set a
+// session's lastActive, in the order applied, so oldest first: applied
+// indexes only grow. Expiry pops from the front, so the queue holds about
+// the last SessionLifetime commands, whatever the number of clients.
+type activityQueue struct {
+	marks []activityMark
+	head  int
+}
+
+type activityMark struct {
+	client uint64
+	index  raft.Index
+}
+
+func (q *activityQueue) len() int            { return len(q.marks) - q.head }
+func (q *activityQueue) front() activityMark { return q.marks[q.head] }
+
+func (q *activityQueue) push(mark activityMark) {
+	if q.head > 0 && q.head >= len(q.marks)/2 {
+		// Reuse the array once half of it is popped marks.
+		q.marks = q.marks[:copy(q.marks, q.marks[q.head:])]
+		q.head = 0
+	}
+	q.marks = append(q.marks, mark)
+}
+
+func (q *activityQueue) pop() { q.head++ }
+
+// rebuild fills the queue from sessions restored from a snapshot.
+func (q *activityQueue) rebuild(sessions map[uint64]*session) {
+	q.marks, q.head = q.marks[:0], 0
+	for client, session := range sessions {
+		q.marks = append(q.marks, activityMark{client: client, index: session.lastActive})
+	}
+	slices.SortFunc(q.marks, func(a, b activityMark) int { return cmp.Compare(a.index, b.index) })
 }
 
 // Sessions returns how many client sessions the state machine keeps.
 func (kv *KV) Sessions() int { return len(kv.sessions) }
 
 // applyCommand executes command at index unless its session has seen it.
+// A session is updated in place: one lookup per command.
 func (kv *KV) applyCommand(index raft.Index, command Command) (Result, error) {
 	if command.ClientID == 0 {
 		return kv.execute(index, command), nil
 	}
-	latest, known := kv.sessions[command.ClientID]
-	if known && command.Sequence == latest.sequence {
+	latest := kv.sessions[command.ClientID]
+	if latest != nil && command.Sequence == latest.sequence {
 		result := latest.result
 		result.Duplicate = true
 		return result, nil
 	}
-	if known && command.Sequence < latest.sequence {
+	if latest != nil && command.Sequence < latest.sequence {
 		// The client has moved on past this request, so it is a delayed
 		// copy, and its result is no longer kept.
 		return Result{Index: index}, fmt.Errorf("%w: client %d sent sequence %d, but its latest is %d",
 			ErrStaleRequest, command.ClientID, command.Sequence, latest.sequence)
 	}
 	result := kv.execute(index, command)
-	kv.sessions[command.ClientID] = session{sequence: command.Sequence, result: result, lastActive: index}
+	if latest == nil {
+		latest = new(session)
+		kv.sessions[command.ClientID] = latest
+	}
+	*latest = session{sequence: command.Sequence, result: result, lastActive: index}
+	kv.activity.push(activityMark{client: command.ClientID, index: index})
 	return result, nil
 }

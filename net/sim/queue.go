@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"container/heap"
 	"slices"
 	"time"
 )
@@ -34,22 +33,56 @@ func (a queueKey) before(b queueKey) bool {
 	return a.id < b.id
 }
 
-// queueKeys is the heap (container/heap). The queue itself never calls
-// heap.Push or heap.Pop: they pass keys as `any`, which allocates for a
-// struct this size. It appends and truncates by hand and lets heap.Fix and
-// heap.Init restore the order, which is the same algorithm without the boxing.
+// queueKeys is a binary min-heap, written out rather than through
+// container/heap: its Less and Swap calls go through an interface, and
+// moving keys around was most of the simulated network's time. The order
+// is total (IDs are unique), so which heap algorithm keeps it does not
+// change what is delivered when.
 type queueKeys []queueKey
 
-func (k queueKeys) Len() int           { return len(k) }
-func (k queueKeys) Less(i, j int) bool { return k[i].before(k[j]) }
-func (k queueKeys) Swap(i, j int)      { k[i], k[j] = k[j], k[i] }
-func (k *queueKeys) Push(x any)        { *k = append(*k, x.(queueKey)) }
+// fix moves the key at i up or down to where it belongs.
+func (k queueKeys) fix(i int) {
+	if !k.down(i) {
+		k.up(i)
+	}
+}
 
-func (k *queueKeys) Pop() any {
-	old := *k
-	last := old[len(old)-1]
-	*k = old[:len(old)-1]
-	return last
+func (k queueKeys) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !k[i].before(k[parent]) {
+			return
+		}
+		k[i], k[parent] = k[parent], k[i]
+		i = parent
+	}
+}
+
+// down moves the key at i down and reports whether it moved.
+func (k queueKeys) down(i int) bool {
+	start := i
+	for {
+		smallest := 2*i + 1
+		if smallest >= len(k) {
+			break
+		}
+		if right := smallest + 1; right < len(k) && k[right].before(k[smallest]) {
+			smallest = right
+		}
+		if !k[smallest].before(k[i]) {
+			break
+		}
+		k[i], k[smallest] = k[smallest], k[i]
+		i = smallest
+	}
+	return i > start
+}
+
+// init orders the whole heap.
+func (k queueKeys) init() {
+	for i := len(k)/2 - 1; i >= 0; i-- {
+		k.down(i)
+	}
 }
 
 func (q *queue) len() int { return len(q.keys) }
@@ -65,7 +98,7 @@ func (q *queue) push(e Envelope) {
 		q.slots = append(q.slots, e)
 	}
 	q.keys = append(q.keys, queueKey{deliverAt: e.DeliverAt, id: e.ID, slot: slot})
-	heap.Fix(&q.keys, len(q.keys)-1)
+	q.keys.up(len(q.keys) - 1)
 }
 
 // peek returns the earliest DeliverAt without removing anything.
@@ -82,14 +115,14 @@ func (q *queue) pop() Envelope {
 }
 
 // removeAt removes the envelope at heap position i: the last key takes its
-// place and heap.Fix moves it up or down to where it belongs.
+// place and fix moves it up or down to where it belongs.
 func (q *queue) removeAt(i int) Envelope {
 	key := q.keys[i]
 	last := len(q.keys) - 1
 	q.keys[i] = q.keys[last]
 	q.keys = q.keys[:last]
 	if i < last {
-		heap.Fix(&q.keys, i)
+		q.keys.fix(i)
 	}
 	return q.release(key.slot)
 }
@@ -119,7 +152,7 @@ func (q *queue) at(i int) *Envelope {
 }
 
 // removeIf removes every envelope that match selects and returns them in
-// delivery order. It is one pass and one heap.Init: O(n) plus the sort.
+// delivery order. It is one pass and one init: O(n) plus the sort.
 func (q *queue) removeIf(match func(*Envelope) bool) []Envelope {
 	var removed []queueKey
 	kept := q.keys[:0]
@@ -134,7 +167,7 @@ func (q *queue) removeIf(match func(*Envelope) bool) []Envelope {
 		return nil
 	}
 	q.keys = kept
-	heap.Init(&q.keys)
+	q.keys.init()
 	slices.SortFunc(removed, compareKeys)
 	envelopes := make([]Envelope, len(removed))
 	for i, key := range removed {
