@@ -2,8 +2,6 @@ package store
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"raftctl/raft"
 )
@@ -16,16 +14,14 @@ import (
 // from one goroutine (the cluster serializes access), and a lock here
 // would hide a host that does not.
 type KV struct {
-	data map[string]string
+	// data holds the keys and values, in key order too (kv_table.go).
+	data table
 	// sessions holds each client's latest request and its result (thesis
 	// §6.3), keyed by ClientID.
 	sessions map[uint64]*session
 	// activity orders the sessions by their latest command, for expiry
 	// (session.go).
 	activity activityQueue
-	// keys keeps the keys of data in sorted order for snapshots
-	// (kv_keys.go).
-	keys sortedKeys
 	// snapshotSize is the length of the last SnapshotData.
 	snapshotSize int
 	// Invariant: appliedIndex is the index of the last entry passed to
@@ -51,7 +47,7 @@ type Result struct {
 
 // NewKV returns an empty state machine that has applied nothing.
 func NewKV() *KV {
-	return &KV{data: make(map[string]string), sessions: make(map[uint64]*session)}
+	return &KV{data: newTable(), sessions: make(map[uint64]*session)}
 }
 
 // Apply applies the committed entry. Entries must arrive in log order:
@@ -101,21 +97,13 @@ func (kv *KV) apply(entry raft.Entry, decode func([]byte) (Command, error)) (Res
 func (kv *KV) execute(index raft.Index, command Command) Result {
 	switch command.Op {
 	case OpPut:
-		before := len(kv.data)
-		kv.data[command.Key] = command.Value
-		if len(kv.data) > before {
-			kv.keys.put(command.Key, kv.data)
-		}
+		kv.data.put(command.Key, command.Value)
 		return Result{Value: command.Value, Found: true, Index: index}
 	case OpDelete:
-		value, found := kv.data[command.Key]
-		if found {
-			delete(kv.data, command.Key)
-			kv.keys.remove()
-		}
+		value, found := kv.data.remove(command.Key)
 		return Result{Value: value, Found: found, Index: index}
 	default: // OpGet: DecodeCommand admits no other operation.
-		value, found := kv.data[command.Key]
+		value, found := kv.Get(command.Key)
 		return Result{Value: value, Found: found, Index: index}
 	}
 }
@@ -124,8 +112,11 @@ func (kv *KV) execute(index raft.Index, command Command) Result {
 // replica only: a linearizable read goes through the log or a read index
 // (thesis §6.4).
 func (kv *KV) Get(key string) (string, bool) {
-	value, found := kv.data[key]
-	return value, found
+	entry, found := kv.data.get(key)
+	if !found {
+		return "", false
+	}
+	return string(kv.data.value(entry)), true
 }
 
 // AppliedIndex returns the index of the last entry applied (the thesis's
@@ -133,16 +124,26 @@ func (kv *KV) Get(key string) (string, bool) {
 func (kv *KV) AppliedIndex() raft.Index { return kv.appliedIndex }
 
 // Len returns the number of keys.
-func (kv *KV) Len() int { return len(kv.data) }
+func (kv *KV) Len() int { return kv.data.count }
 
 // Keys returns the keys in sorted order, so that output built from them is
 // the same on every replica and in every run.
 func (kv *KV) Keys() []string {
-	kv.keys.merge(kv.data)
-	return slices.Clone(kv.keys.sorted)
+	kv.data.order.merge(&kv.data)
+	keys := make([]string, len(kv.data.order.sorted))
+	for i, entry := range kv.data.order.sorted {
+		keys[i] = string(kv.data.key(entry))
+	}
+	return keys
 }
 
 // Snapshot returns a copy of the data. Sessions are not included.
 func (kv *KV) Snapshot() map[string]string {
-	return maps.Clone(kv.data)
+	data := make(map[string]string, kv.data.count)
+	for entry := range kv.data.entries {
+		if kv.data.entries[entry].keyOffset != deletedEntry {
+			data[string(kv.data.key(uint32(entry)))] = string(kv.data.value(uint32(entry)))
+		}
+	}
+	return data
 }

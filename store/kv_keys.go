@@ -1,64 +1,63 @@
 package store
 
-import "slices"
+import (
+	"bytes"
+	"slices"
+)
 
-// sortedKeys keeps the state machine's keys in sorted order for snapshots
-// (kv_snapshot.go), which must encode them sorted so that every replica
-// writes the same bytes. Sorting every key at every snapshot made a
-// session over 100,000 distinct keys twice as slow as one over 64 keys;
+// keyOrder keeps the table's entries in key order for snapshots
+// (kv_snapshot.go), which must encode the keys sorted so that every
+// replica writes the same bytes. Sorting every key at every snapshot made
+// a session over 100,000 distinct keys twice as slow as one over 64 keys;
 // instead the keys added since the last snapshot are sorted and merged
 // into the list the last one left.
 //
-// Invariant: every key of data is in sorted or in added; sorted is in
-// order and holds no key twice; a key of sorted that is not in data was
-// deleted, and deleted counts such deletions (0: sorted holds only keys
-// of data, and no key of added is in sorted).
-type sortedKeys struct {
-	sorted  []string
-	added   []string
-	deleted int
+// Invariant: every live entry of the table is in sorted or in added, once;
+// sorted is in key order; an entry of sorted or added that is not live was
+// deleted, and is in deleted. A deleted entry is freed for reuse only by
+// merge, so until then no list can hold an entry number that now means
+// another key.
+type keyOrder struct {
+	sorted  []uint32
+	added   []uint32
+	deleted []uint32
+	// spare is the array of the list before last, reused by merge.
+	spare []uint32
 }
 
-// put notes a key that was not in data before.
-func (k *sortedKeys) put(key string, data map[string]string) {
-	k.added = append(k.added, key)
-	if len(k.added) > len(data)+1024 {
-		// A key put and deleted over and over: merge now, so that added
-		// stays as small as the data.
-		k.merge(data)
-	}
-}
+// add notes a new entry.
+func (o *keyOrder) add(entry uint32) { o.added = append(o.added, entry) }
 
-// remove notes that a key was deleted.
-func (k *sortedKeys) remove() { k.deleted++ }
+// remove notes that an entry was deleted.
+func (o *keyOrder) remove(entry uint32) { o.deleted = append(o.deleted, entry) }
 
-// merge folds added into sorted and drops the deleted keys.
-func (k *sortedKeys) merge(data map[string]string) {
-	if len(k.added) == 0 && k.deleted == 0 {
+// merge folds added into sorted, drops the deleted entries and frees them.
+func (o *keyOrder) merge(t *table) {
+	if len(o.added) == 0 && len(o.deleted) == 0 {
 		return
 	}
-	slices.Sort(k.added)
-	merged := make([]string, 0, len(data))
-	i, j := 0, 0
-	for i < len(k.sorted) || j < len(k.added) {
-		var key string
-		if j == len(k.added) || i < len(k.sorted) && k.sorted[i] < k.added[j] {
-			key, i = k.sorted[i], i+1
-		} else {
-			key, j = k.added[j], j+1
-		}
-		if k.deleted > 0 {
-			// A key deleted and put again is in both lists; a key deleted
-			// for good is in neither data nor the merged list.
-			if n := len(merged); n > 0 && merged[n-1] == key {
-				continue
-			}
-			if _, present := data[key]; !present {
-				continue
-			}
-		}
-		merged = append(merged, key)
+	live := func(entry uint32) bool { return t.entries[entry].keyOffset != deletedEntry }
+	compare := func(a, b uint32) int { return bytes.Compare(t.key(a), t.key(b)) }
+	added := o.added
+	if len(o.deleted) > 0 {
+		added = slices.DeleteFunc(added, func(entry uint32) bool { return !live(entry) })
 	}
-	clear(k.added)
-	k.sorted, k.added, k.deleted = merged, k.added[:0], 0
+	slices.SortFunc(added, compare)
+	merged := o.spare[:0]
+	i, j := 0, 0
+	for i < len(o.sorted) || j < len(added) {
+		var entry uint32
+		if j == len(added) || i < len(o.sorted) && (!live(o.sorted[i]) || compare(o.sorted[i], added[j]) < 0) {
+			entry, i = o.sorted[i], i+1
+		} else {
+			entry, j = added[j], j+1
+		}
+		if len(o.deleted) > 0 && !live(entry) {
+			continue
+		}
+		merged = append(merged, entry)
+	}
+	t.free = append(t.free, o.deleted...)
+	o.spare, o.sorted = o.sorted, merged
+	o.added, o.deleted = o.added[:0], o.deleted[:0]
 }

@@ -30,11 +30,15 @@ func (kv *KV) SnapshotData() []byte {
 		data = binary.AppendUvarint(data, uint64(len(text)))
 		data = append(data, text...)
 	}
-	data = binary.AppendUvarint(data, uint64(len(kv.data)))
-	kv.keys.merge(kv.data)
-	for _, key := range kv.keys.sorted {
-		appendText(key)
-		appendText(kv.data[key])
+	appendBytes := func(text []byte) {
+		data = binary.AppendUvarint(data, uint64(len(text)))
+		data = append(data, text...)
+	}
+	data = binary.AppendUvarint(data, uint64(kv.data.count))
+	kv.data.order.merge(&kv.data)
+	for _, entry := range kv.data.order.sorted {
+		appendBytes(kv.data.key(entry))
+		appendBytes(kv.data.value(entry))
 	}
 	data = binary.AppendUvarint(data, uint64(len(kv.sessions)))
 	for _, client := range slices.Sorted(maps.Keys(kv.sessions)) {
@@ -67,11 +71,8 @@ func RestoreKV(index raft.Index, data []byte) (*KV, error) {
 	for i := uint64(0); i < keys && reader.err == nil; i++ {
 		key := reader.text("key", MaxKeyLength)
 		value := reader.text("value", MaxValueLength)
-		if before := len(kv.data); reader.err == nil {
-			kv.data[key] = value
-			if len(kv.data) > before {
-				kv.keys.put(key, kv.data)
-			}
+		if reader.err == nil {
+			kv.data.put(key, value)
 		}
 	}
 	clients := reader.uvarint("session count")
