@@ -71,10 +71,16 @@ func (s *Session) Complete(line string) []string {
 	return withPrefix(candidates, last)
 }
 
+// withPrefix returns the candidates that start with prefix, each once, in
+// the order given. A set finds the repeats: with every key of a session
+// over 100,000 distinct keys as candidates, searching the matches so far
+// for each one took minutes.
 func withPrefix(candidates []string, prefix string) []string {
 	var matches []string
+	seen := map[string]bool{}
 	for _, candidate := range candidates {
-		if strings.HasPrefix(candidate, prefix) && !slices.Contains(matches, candidate) {
+		if strings.HasPrefix(candidate, prefix) && !seen[candidate] {
+			seen[candidate] = true
 			matches = append(matches, candidate)
 		}
 	}
