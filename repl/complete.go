@@ -14,7 +14,7 @@ import (
 // never waits for a running command.
 func (s *Session) Complete(line string) []string {
 	s.completion.Lock()
-	size, keys := s.completionSize, slices.Clone(s.completionKeys)
+	size, keys := s.completionSize, s.completionKeys.Keys()
 	s.completion.Unlock()
 
 	if i := strings.LastIndexByte(line, ';'); i >= 0 {

@@ -18,6 +18,7 @@ import (
 	"raftctl/cluster"
 	"raftctl/lessons"
 	"raftctl/raft"
+	"raftctl/store"
 )
 
 // Options configure a Session.
@@ -93,9 +94,9 @@ type Session struct {
 	// running command.
 	completion     sync.Mutex
 	completionSize int
-	completionKeys []string
-	// completionKeySet holds the same keys as completionKeys.
-	completionKeySet map[string]struct{}
+	// completionKeys holds the keys written, without pointers for the
+	// collector to follow in a session over 100,000 distinct keys.
+	completionKeys store.KeySet
 
 	cluster     cluster.Cluster
 	unsubscribe func()
@@ -557,14 +558,5 @@ func (s *Session) nodeNames() string {
 func (s *Session) rememberKey(key string) {
 	s.completion.Lock()
 	defer s.completion.Unlock()
-	// A set beside the list: a session that writes many distinct keys
-	// would otherwise scan the whole list on every put.
-	if _, known := s.completionKeySet[key]; known {
-		return
-	}
-	if s.completionKeySet == nil {
-		s.completionKeySet = map[string]struct{}{}
-	}
-	s.completionKeySet[key] = struct{}{}
-	s.completionKeys = append(s.completionKeys, key)
+	s.completionKeys.Add(key)
 }

@@ -47,7 +47,7 @@ type Result struct {
 
 // NewKV returns an empty state machine that has applied nothing.
 func NewKV() *KV {
-	return &KV{data: newTable(), sessions: make(map[uint64]*session)}
+	return &KV{sessions: make(map[uint64]*session)}
 }
 
 // Apply applies the committed entry. Entries must arrive in log order:

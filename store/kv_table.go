@@ -33,7 +33,9 @@ type table struct {
 	// reading the arena, and the lower 32 bits are the entry number + 1.
 	index []uint64
 	count int
-	seed  maphash.Seed
+	// seed is chosen when the index is first made: the zero table is an
+	// empty one.
+	seed maphash.Seed
 	// order keeps the entries in key order, for snapshots (kv_keys.go).
 	order keyOrder
 }
@@ -54,8 +56,6 @@ const deletedEntry = -1
 // copies every live byte, so doing it only then keeps its cost per put
 // constant on average.
 const minimumGarbageToCompact = 64 << 10
-
-func newTable() table { return table{seed: maphash.MakeSeed()} }
 
 // key returns the bytes of a live entry's key.
 func (t *table) key(entry uint32) []byte {
@@ -193,6 +193,9 @@ func (t *table) removeSlot(gap int) {
 // home, from the hash it keeps: no key is read or hashed again.
 func (t *table) grow() {
 	old := t.index
+	if old == nil {
+		t.seed = maphash.MakeSeed()
+	}
 	t.index = make([]uint64, max(8, 2*len(old)))
 	mask := len(t.index) - 1
 	for _, content := range old {

@@ -16,7 +16,7 @@ import (
 // table holding exactly what a map holds, with its invariants intact.
 func TestTableMatchesMap(t *testing.T) {
 	random := rand.New(rand.NewPCG(3, 9))
-	data := newTable()
+	var data table
 	model := map[string]string{}
 	compactions := 0
 	for step := range 60000 {
@@ -100,7 +100,7 @@ func checkTable(t *testing.T, data *table, model map[string]string) {
 // with no snapshot to merge the key order, keeps the entries and the
 // arena as small as the data.
 func TestTableDeletedKeysDoNotPileUp(t *testing.T) {
-	data := newTable()
+	var data table
 	data.put("kept", "1")
 	for range 100000 {
 		data.put("churn", strings.Repeat("v", 100))
