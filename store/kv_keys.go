@@ -43,7 +43,7 @@ func (o *keyOrder) merge(t *table) {
 		added = slices.DeleteFunc(added, func(entry uint32) bool { return !live(entry) })
 	}
 	slices.SortFunc(added, compare)
-	merged := o.spare[:0]
+	merged := slices.Grow(o.spare[:0], len(o.sorted)+len(added))
 	i, j := 0, 0
 	for i < len(o.sorted) || j < len(added) {
 		var entry uint32
