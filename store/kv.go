@@ -141,7 +141,7 @@ func (kv *KV) Keys() []string {
 func (kv *KV) Snapshot() map[string]string {
 	data := make(map[string]string, kv.data.count)
 	for entry := range kv.data.entries {
-		if kv.data.entries[entry].keyOffset != deletedEntry {
+		if kv.data.entries[entry].offset != deletedEntry {
 			data[string(kv.data.key(uint32(entry)))] = string(kv.data.value(uint32(entry)))
 		}
 	}

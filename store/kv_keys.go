@@ -36,7 +36,7 @@ func (o *keyOrder) merge(t *table) {
 	if len(o.added) == 0 && len(o.deleted) == 0 {
 		return
 	}
-	live := func(entry uint32) bool { return t.entries[entry].keyOffset != deletedEntry }
+	live := func(entry uint32) bool { return t.entries[entry].offset != deletedEntry }
 	compare := func(a, b uint32) int { return bytes.Compare(t.key(a), t.key(b)) }
 	added := o.added
 	if len(o.deleted) > 0 {

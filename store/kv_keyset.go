@@ -26,7 +26,7 @@ func (s *KeySet) Keys() []string {
 	all := string(s.table.arena)
 	keys := make([]string, len(s.table.entries))
 	for i, entry := range s.table.entries {
-		keys[i] = all[entry.keyOffset : entry.keyOffset+int(entry.keyLength)]
+		keys[i] = all[entry.offset : entry.offset+int(entry.keyLength)]
 	}
 	return keys
 }

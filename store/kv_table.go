@@ -16,8 +16,8 @@ import "hash/maphash"
 // Invariants:
 //   - count is the number of live entries, and the index holds exactly one
 //     slot per live entry.
-//   - A live entry's key and value are arena[keyOffset:][:keyLength] and
-//     arena[valueOffset:][:valueLength]; no two live entries share bytes.
+//   - A live entry's key is arena[offset:][:keyLength], and its value
+//     the valueLength bytes after it; no two live entries share bytes.
 //   - garbage is the number of arena bytes no live entry uses.
 //   - The index is never more than three quarters full, so every probe
 //     ends at an empty slot.
@@ -40,11 +40,10 @@ type table struct {
 	order keyOrder
 }
 
-// tableEntry says where one key and its value are in the arena. An entry
-// whose keyOffset is deletedEntry holds no key.
+// tableEntry says where one key and its value, which follows it, are in
+// the arena. An entry whose offset is deletedEntry holds no key.
 type tableEntry struct {
-	keyOffset   int
-	valueOffset int
+	offset      int
 	keyLength   uint32
 	valueLength uint32
 }
@@ -60,13 +59,14 @@ const minimumGarbageToCompact = 64 << 10
 // key returns the bytes of a live entry's key.
 func (t *table) key(entry uint32) []byte {
 	e := &t.entries[entry]
-	return t.arena[e.keyOffset : e.keyOffset+int(e.keyLength)]
+	return t.arena[e.offset : e.offset+int(e.keyLength)]
 }
 
 // value returns the bytes of a live entry's value.
 func (t *table) value(entry uint32) []byte {
 	e := &t.entries[entry]
-	return t.arena[e.valueOffset : e.valueOffset+int(e.valueLength)]
+	start := e.offset + int(e.keyLength)
+	return t.arena[start : start+int(e.valueLength)]
 }
 
 func (t *table) hash(key string) uint32 { return uint32(maphash.String(t.seed, key) >> 32) }
@@ -108,10 +108,7 @@ func (t *table) put(key, value string) bool {
 		return false
 	}
 	entry := t.newEntry()
-	t.entries[entry] = tableEntry{
-		keyOffset: len(t.arena), keyLength: uint32(len(key)),
-		valueOffset: len(t.arena) + len(key), valueLength: uint32(len(value)),
-	}
+	t.entries[entry] = tableEntry{offset: len(t.arena), keyLength: uint32(len(key)), valueLength: uint32(len(value))}
 	t.arena = append(append(doubled(t.arena, len(key)+len(value)), key...), value...)
 	t.index[slot] = uint64(hash)<<32 | uint64(entry+1)
 	t.count++
@@ -119,16 +116,18 @@ func (t *table) put(key, value string) bool {
 	return true
 }
 
-// setValue replaces a live entry's value, in place when the new one fits.
+// setValue replaces a live entry's value, in place when the new one fits;
+// otherwise the key and the new value go to the end of the arena.
 func (t *table) setValue(entry uint32, value string) {
 	e := &t.entries[entry]
 	if len(value) <= int(e.valueLength) {
-		copy(t.arena[e.valueOffset:], value)
+		copy(t.arena[e.offset+int(e.keyLength):], value)
 		t.garbage += int(e.valueLength) - len(value)
 	} else {
-		t.garbage += int(e.valueLength)
-		e.valueOffset = len(t.arena)
-		t.arena = append(doubled(t.arena, len(value)), value...)
+		key := t.key(entry) // still valid if the arena moves: the old array stays
+		t.garbage += len(key) + int(e.valueLength)
+		e.offset = len(t.arena)
+		t.arena = append(append(doubled(t.arena, len(key)+len(value)), key...), value...)
 	}
 	e.valueLength = uint32(len(value))
 	t.maybeCompact()
@@ -147,7 +146,7 @@ func (t *table) remove(key string) (string, bool) {
 	value := string(t.value(entry))
 	e := &t.entries[entry]
 	t.garbage += int(e.keyLength) + int(e.valueLength)
-	*e = tableEntry{keyOffset: deletedEntry}
+	*e = tableEntry{offset: deletedEntry}
 	t.removeSlot(slot)
 	t.count--
 	t.order.remove(entry)
@@ -232,12 +231,12 @@ func (t *table) maybeCompact() {
 	arena := make([]byte, 0, len(t.arena)-t.garbage)
 	for i := range t.entries {
 		e := &t.entries[i]
-		if e.keyOffset == deletedEntry {
+		if e.offset == deletedEntry {
 			continue
 		}
-		key, value := t.key(uint32(i)), t.value(uint32(i))
-		e.keyOffset, e.valueOffset = len(arena), len(arena)+len(key)
-		arena = append(append(arena, key...), value...)
+		record := t.arena[e.offset : e.offset+int(e.keyLength)+int(e.valueLength)]
+		e.offset = len(arena)
+		arena = append(arena, record...)
 	}
 	t.arena, t.garbage = arena, 0
 }

@@ -73,7 +73,7 @@ func checkTable(t *testing.T, data *table, model map[string]string) {
 		}
 	}
 	for entry := range data.entries {
-		if data.entries[entry].keyOffset != deletedEntry {
+		if data.entries[entry].offset != deletedEntry {
 			used += len(data.key(uint32(entry))) + len(data.value(uint32(entry)))
 		}
 	}
