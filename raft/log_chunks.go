@@ -11,11 +11,6 @@ package raft
 // chunkSize entries: an append that fills a chunk starts a new one, and
 // nothing is ever copied to make room.
 //
-// A host that asks for the whole log as one slice (Node.Log, which the
-// cluster's checker reads after every step) gets the chunks joined into
-// one array, and from then on that node keeps its log in one array that
-// doubles, so that every later Log is free.
-//
 // Entries never change once written (log.go relies on it to share them
 // with messages): truncation starts a fresh chunk, or caps the joined
 // array, rather than writing over entries that may have been handed out.
@@ -24,26 +19,18 @@ package raft
 // 24 KiB, a small allocation.
 const chunkSize = 512
 
-// minimumLogCapacity is the joined array's first capacity, in entries.
-const minimumLogCapacity = 256
-
 // logChunks is a sequence of entries, by position from 0.
 type logChunks struct {
-	// chunks hold the entries in order. Not joined: every chunk has
-	// capacity chunkSize, and every one but the last is full. Joined:
-	// there is exactly one chunk.
+	// chunks hold the entries in order: every chunk has capacity
+	// chunkSize, and every one but the last is full.
 	chunks [][]Entry
 	count  int
-	joined bool
 }
 
 func (c *logChunks) length() int { return c.count }
 
 // locate returns the chunk and the offset in it of position i.
 func (c *logChunks) locate(i int) (chunk, offset int) {
-	if c.joined {
-		return 0, i
-	}
 	return i / chunkSize, i % chunkSize
 }
 
@@ -78,10 +65,6 @@ func (c *logChunks) slice(start, end int) []Entry {
 // push appends entries at the end.
 func (c *logChunks) push(entries ...Entry) {
 	c.count += len(entries)
-	if c.joined {
-		c.chunks[0] = appendDoubling(c.chunks[0], entries)
-		return
-	}
 	for len(entries) > 0 {
 		last := len(c.chunks) - 1
 		if last < 0 || len(c.chunks[last]) == chunkSize {
@@ -96,17 +79,12 @@ func (c *logChunks) push(entries ...Entry) {
 
 // truncate keeps the first n entries. The entries removed stay as they
 // were in memory, for whoever holds them: a partly kept chunk is copied
-// into a fresh one, and the joined array is capped, so that the next
-// append goes elsewhere.
+// into a fresh one, so that the next append goes elsewhere.
 func (c *logChunks) truncate(n int) {
 	if n >= c.count {
 		return
 	}
 	c.count = n
-	if c.joined {
-		c.chunks[0] = c.chunks[0][:n:n]
-		return
-	}
 	chunk, offset := c.locate(n)
 	var fresh []Entry
 	if offset > 0 {
@@ -120,18 +98,6 @@ func (c *logChunks) truncate(n int) {
 	}
 }
 
-// join makes the log one array (for good) and returns it.
-func (c *logChunks) join() []Entry {
-	if !c.joined {
-		all := make([]Entry, 0, doubledCapacity(0, c.count))
-		for _, chunk := range c.chunks {
-			all = append(all, chunk...)
-		}
-		c.chunks, c.joined = [][]Entry{all}, true
-	}
-	return c.chunks[0]
-}
-
 // dropFirst removes the first n entries, copying the rest so that the
 // memory of the removed ones can be freed (log compaction, snapshot.go).
 func (c *logChunks) dropFirst(n int) {
@@ -143,28 +109,4 @@ func (c *logChunks) dropFirst(n int) {
 // reset empties the log.
 func (c *logChunks) reset() {
 	c.chunks, c.count = nil, 0
-	if c.joined {
-		c.chunks = [][]Entry{nil}
-	}
-}
-
-// appendDoubling appends entries to array, moving it to an array twice as
-// large when it is full: each entry is copied about once on average.
-func appendDoubling(array, entries []Entry) []Entry {
-	if len(array)+len(entries) > cap(array) {
-		grown := make([]Entry, len(array), doubledCapacity(cap(array), len(array)+len(entries)))
-		copy(grown, array)
-		array = grown
-	}
-	return append(array, entries...)
-}
-
-// doubledCapacity doubles capacity (from minimumLogCapacity) until it
-// holds need entries.
-func doubledCapacity(capacity, need int) int {
-	capacity = max(2*capacity, minimumLogCapacity)
-	for capacity < need {
-		capacity *= 2
-	}
-	return capacity
 }

@@ -82,13 +82,12 @@ func (r *Node) Leader() NodeID { return r.leader }
 func (r *Node) CommitIndex() Index { return r.commitIndex }
 
 // Log returns the node's log after its snapshot: index SnapshotIndex()+1
-// first (index 1 without a snapshot). The slice is the node's own: do not
-// change it. Its entries never change once handed out (log_chunks.go):
-// appends go past its end, and truncation and compaction give the node a
-// new array, so a slice kept is a stable view of the log as it was. The
-// first call joins the log's chunks into one array, which the node keeps
-// from then on, so later calls cost nothing.
-func (r *Node) Log() []Entry { return r.log.entries.join() }
+// first (index 1 without a snapshot). Do not change it. Its entries never
+// change once handed out (log_chunks.go), so a slice kept is a stable
+// view of the log as it was. It costs a copy of the log when the log
+// spans more than one chunk: it is for display and tests; a host that
+// reads the log on every step reads the part it needs with Entries.
+func (r *Node) Log() []Entry { return r.log.entries.slice(0, r.log.entries.length()) }
 
 // Entries returns the entries with from <= index <= to, or nil when the
 // log does not hold them all (past its end, or compacted). Unlike Log it

@@ -182,13 +182,19 @@ func (s *Session) applyOptions(settings *cluster.Settings, words []string) error
 
 // describeSettings lists every option and its value, one per line.
 func describeSettings(settings cluster.Settings) []string {
+	// The columns are as wide as the longest name and value.
+	nameWidth, valueWidth := 0, 0
+	for _, option := range options {
+		nameWidth = max(nameWidth, len(option.name))
+		valueWidth = max(valueWidth, len(option.show(settings)))
+	}
 	var lines []string
 	for _, option := range options {
 		section := ""
 		if option.section != "" {
 			section = " (" + option.section + ")"
 		}
-		lines = append(lines, fmt.Sprintf("  %-15s %-12s %s%s", option.name, option.show(settings), option.meaning, section))
+		lines = append(lines, fmt.Sprintf("  %-*s  %-*s  %s%s", nameWidth, option.name, valueWidth, option.show(settings), option.meaning, section))
 	}
 	return lines
 }
