@@ -8,7 +8,7 @@ import "hash/maphash"
 // A map[string]string of 100,000 keys is 200,000 string headers that every
 // collection follows, once per replica: a 5-node REPL session over 100,000
 // distinct keys spent more time marking its five maps than applying puts,
-// and ran 1.4 times slower than one over 64 keys. Here every key and value
+// and ran a quarter slower than one over 64 keys. Here every key and value
 // lives in one byte slice (the arena), an entry records where, and the
 // index that finds a key's entry is a slice of integers (open addressing
 // with linear probing). Slices of bytes and integers are never scanned.
