@@ -58,15 +58,15 @@ const minimumGarbageToCompact = 64 << 10
 
 // key returns the bytes of a live entry's key.
 func (t *table) key(entry uint32) []byte {
-	e := &t.entries[entry]
-	return t.arena[e.offset : e.offset+int(e.keyLength)]
+	place := &t.entries[entry]
+	return t.arena[place.offset : place.offset+int(place.keyLength)]
 }
 
 // value returns the bytes of a live entry's value.
 func (t *table) value(entry uint32) []byte {
-	e := &t.entries[entry]
-	start := e.offset + int(e.keyLength)
-	return t.arena[start : start+int(e.valueLength)]
+	place := &t.entries[entry]
+	start := place.offset + int(place.keyLength)
+	return t.arena[start : start+int(place.valueLength)]
 }
 
 func (t *table) hash(key string) uint32 { return uint32(maphash.String(t.seed, key) >> 32) }
@@ -119,17 +119,17 @@ func (t *table) put(key, value string) bool {
 // setValue replaces a live entry's value, in place when the new one fits;
 // otherwise the key and the new value go to the end of the arena.
 func (t *table) setValue(entry uint32, value string) {
-	e := &t.entries[entry]
-	if len(value) <= int(e.valueLength) {
-		copy(t.arena[e.offset+int(e.keyLength):], value)
-		t.garbage += int(e.valueLength) - len(value)
+	place := &t.entries[entry]
+	if len(value) <= int(place.valueLength) {
+		copy(t.arena[place.offset+int(place.keyLength):], value)
+		t.garbage += int(place.valueLength) - len(value)
 	} else {
 		key := t.key(entry) // still valid if the arena moves: the old array stays
-		t.garbage += len(key) + int(e.valueLength)
-		e.offset = len(t.arena)
+		t.garbage += len(key) + int(place.valueLength)
+		place.offset = len(t.arena)
 		t.arena = append(append(doubled(t.arena, len(key)+len(value)), key...), value...)
 	}
-	e.valueLength = uint32(len(value))
+	place.valueLength = uint32(len(value))
 	t.maybeCompact()
 }
 
@@ -144,9 +144,9 @@ func (t *table) remove(key string) (string, bool) {
 	}
 	entry := uint32(t.index[slot]) - 1
 	value := string(t.value(entry))
-	e := &t.entries[entry]
-	t.garbage += int(e.keyLength) + int(e.valueLength)
-	*e = tableEntry{offset: deletedEntry}
+	place := &t.entries[entry]
+	t.garbage += int(place.keyLength) + int(place.valueLength)
+	*place = tableEntry{offset: deletedEntry}
 	t.removeSlot(slot)
 	t.count--
 	t.order.remove(entry)
@@ -230,12 +230,12 @@ func (t *table) maybeCompact() {
 	}
 	arena := make([]byte, 0, len(t.arena)-t.garbage)
 	for i := range t.entries {
-		e := &t.entries[i]
-		if e.offset == deletedEntry {
+		place := &t.entries[i]
+		if place.offset == deletedEntry {
 			continue
 		}
-		record := t.arena[e.offset : e.offset+int(e.keyLength)+int(e.valueLength)]
-		e.offset = len(arena)
+		record := t.arena[place.offset : place.offset+int(place.keyLength)+int(place.valueLength)]
+		place.offset = len(arena)
 		arena = append(arena, record...)
 	}
 	t.arena, t.garbage = arena, 0
