@@ -163,6 +163,47 @@ func (c *Local) startWrite(node *localNode, ready raft.Ready) {
 	node.unchanged = lastIndex
 }
 
+// applyWhileWriting applies what the node learned is committed while its
+// disk is busy: an entry on a majority of disks is safe whatever this
+// node's own write does (thesis §10.2.1: the leader may commit before its
+// own write is done), so its client need not wait for that write. The
+// batch in flight was handed its committed entries first: they go first.
+// Its messages, and any new entries, still wait for the write.
+func (c *Local) applyWhileWriting(node *localNode) {
+	write := node.writing
+	if !write.ready.Snapshot.IsEmpty() {
+		return
+	}
+	committed, events := node.core.TakeCommitted()
+	if len(committed) == 0 {
+		return
+	}
+	for _, event := range events {
+		c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
+	}
+	for _, entry := range write.ready.CommittedEntries {
+		c.apply(node, entry)
+	}
+	write.ready.CommittedEntries = nil
+	for _, entry := range committed {
+		c.apply(node, entry)
+	}
+	c.serveReads(node)
+	c.observe(node, c.unchangedSinceObserved(node))
+	node.unchanged = node.core.LastIndex()
+}
+
+// unchangedSinceObserved is how far the node's log is as the checker last
+// saw it: up to what it was then, less anything changed since the core
+// last handed its entries out.
+func (c *Local) unchangedSinceObserved(node *localNode) raft.Index {
+	unchanged := min(node.unchanged, node.core.LastIndex())
+	if from := node.core.UnsavedFrom(); from != 0 {
+		unchanged = min(unchanged, from-1)
+	}
+	return unchanged
+}
+
 // writeBatches splits a write's entries into its transactions: all of
 // them at once with group commit, one by one without. A write with no
 // entries (a new term or vote) is one transaction.
@@ -212,7 +253,7 @@ func (c *Local) finishWrite(node *localNode) {
 	// since may have changed the log; the next batch shows it.
 	c.finishReady(node, write.ready, false)
 	if !node.core.HasReady() {
-		c.observe(node, min(node.unchanged, node.core.LastIndex()))
+		c.observe(node, c.unchangedSinceObserved(node))
 	}
 	c.process(node)
 }

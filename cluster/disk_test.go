@@ -277,8 +277,9 @@ func parallelSettings(parallel bool) Settings {
 // commitWhileWriting proposes a put at n1, the leader, and runs until the
 // put applies. It reports whether n1's core committed the entry while
 // n1's own write of it was still in flight, and when n1 sent its first
-// AppendEntries carrying it, relative to the proposal.
-func commitWhileWriting(t *testing.T, c *Local) (committedWhileWriting bool, sentAfter time.Duration) {
+// AppendEntries carrying it, relative to the proposal; and whether the
+// client had its answer while that write was still in flight.
+func commitWhileWriting(t *testing.T, c *Local) (committedWhileWriting, answeredWhileWriting bool, sentAfter time.Duration) {
 	t.Helper()
 	sentAfter = -1
 	start := c.Now()
@@ -294,27 +295,34 @@ func commitWhileWriting(t *testing.T, c *Local) (committedWhileWriting bool, sen
 		if leader.writing != nil && leader.core.CommitIndex() >= index {
 			committedWhileWriting = true
 		}
+		if leader.writing != nil && call.Done {
+			answeredWhileWriting = true
+		}
 		return call.Done
 	}, time.Second)
 	if !done || call.Err != nil {
 		t.Fatalf("the put did not finish: %v", call.Err)
 	}
-	return committedWhileWriting, sentAfter
+	return committedWhileWriting, answeredWhileWriting, sentAfter
 }
 
 // The parallel leader write (thesis §10.2.1): the leader's AppendEntries
 // leave as its own write starts, and the entry commits on the followers'
 // disks alone, before the leader's slow write is done, because the two
-// followers are a majority.
+// followers are a majority; the leader applies it and answers the client
+// then, without waiting for its own write.
 func TestParallelWriteCommitsOnTheFollowersAlone(t *testing.T) {
 	c := newCluster(t, 3, parallelSettings(true))
 	campaign(t, c, 1)
-	committedWhileWriting, sentAfter := commitWhileWriting(t, c)
+	committedWhileWriting, answeredWhileWriting, sentAfter := commitWhileWriting(t, c)
 	if sentAfter != 0 {
 		t.Fatalf("n1 sent the entry %v after the proposal, want at once", sentAfter)
 	}
 	if !committedWhileWriting {
 		t.Fatal("n1 committed only after its own write; n2 and n3 are a majority without it")
+	}
+	if !answeredWhileWriting {
+		t.Fatal("the client was answered only after n1's own write; the entry was committed before")
 	}
 }
 
@@ -323,12 +331,15 @@ func TestParallelWriteCommitsOnTheFollowersAlone(t *testing.T) {
 func TestWithoutParallelWriteTheLeaderSendsAfterItsWrite(t *testing.T) {
 	c := newCluster(t, 3, parallelSettings(false))
 	campaign(t, c, 1)
-	committedWhileWriting, sentAfter := commitWhileWriting(t, c)
+	committedWhileWriting, answeredWhileWriting, sentAfter := commitWhileWriting(t, c)
 	if sentAfter != 50*time.Millisecond {
 		t.Fatalf("n1 sent the entry %v after the proposal, want after its 50ms write", sentAfter)
 	}
 	if committedWhileWriting {
 		t.Fatal("n1 committed while its own write was in flight without the parallel write")
+	}
+	if answeredWhileWriting {
+		t.Fatal("the client was answered while n1's write was in flight without the parallel write")
 	}
 }
 
@@ -338,12 +349,15 @@ func TestWithoutParallelWriteTheLeaderSendsAfterItsWrite(t *testing.T) {
 func TestParallelWriteLeaderCountsItselfOnlyWhenDurable(t *testing.T) {
 	c := newCluster(t, 2, parallelSettings(true))
 	campaign(t, c, 1)
-	committedWhileWriting, sentAfter := commitWhileWriting(t, c)
+	committedWhileWriting, answeredWhileWriting, sentAfter := commitWhileWriting(t, c)
 	if sentAfter != 0 {
 		t.Fatalf("n1 sent the entry %v after the proposal, want at once", sentAfter)
 	}
 	if committedWhileWriting {
 		t.Fatal("n1 committed while its own write was in flight, with only n2's vote of two")
+	}
+	if answeredWhileWriting {
+		t.Fatal("the client was answered while n1's write was in flight, with only n2's copy of two")
 	}
 }
 

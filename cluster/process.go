@@ -11,8 +11,13 @@ import (
 // process carries out a node's pending work, in the order thesis §3.8
 // demands: persist, then send, then apply. Every batch is shown to the
 // checker. While a write is in flight on the node's disk (disk.go) the
-// core is not asked for more: its work waits for the next batch.
+// core is not asked for more: its work waits for the next batch, except
+// what it learns is committed, which it applies at once.
 func (c *Local) process(node *localNode) {
+	if node.core != nil && node.writing != nil {
+		c.applyWhileWriting(node)
+		return
+	}
 	for node.core != nil && node.writing == nil && node.core.HasReady() {
 		ready := node.core.Ready()
 		if node.lastWrite != nil && (!ready.Snapshot.IsEmpty() || ready.MustSave && c.diskWriteTime(node) == 0) {

@@ -105,3 +105,35 @@ func (r *Node) takeEarlyMessages(ready *Ready, hardStateDirty bool) {
 	ready.Messages = kept
 	ready.EarlyMessages, r.spare.early, r.spare.earlyHanded = swapBuffers(r.spare.early, r.spare.earlyHanded)
 }
+
+// TakeCommitted hands out the entries committed since the last Ready, and
+// the events emitted since, to a host whose disk is still busy with that
+// Ready's write: with the parallel write the leader commits on its
+// followers' answers alone (thesis §10.2.1), and an entry on a majority of
+// disks may be applied and answered while the leader's own write runs on.
+// A follower's committed entries are likewise on a majority of disks.
+//
+// The host applies them, in order, before it steps the node again; they
+// count as applied from now on. It returns nothing while a snapshot waits
+// to be saved and restored (the next Ready carries it, and entries after
+// it must wait for it), and when nothing new is committed.
+func (r *Node) TakeCommitted() (committed []Entry, events []Event) {
+	if r.snapshotToSave || r.commitIndex <= r.handedCommit {
+		return nil, nil
+	}
+	committed = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
+	r.handedCommit = r.commitIndex
+	r.lastApplied = r.commitIndex
+	// A copy: the events slices take turns with the Ready the host still
+	// holds (recycle.go).
+	events = append([]Event(nil), r.events...)
+	clear(r.events)
+	r.events = r.events[:0]
+	return committed, events
+}
+
+// UnsavedFrom is the first index whose entry changed since the last Ready
+// handed the log's new entries out (an append, or a truncation), or 0
+// when none did. Entries below it are as that Ready left them: a host
+// that observes the node between Readies can promise that much.
+func (r *Node) UnsavedFrom() Index { return r.log.unstableFrom }

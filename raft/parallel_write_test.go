@@ -305,3 +305,50 @@ func TestTruncatedEntriesAreNotDurable(t *testing.T) {
 		t.Fatalf("durable index %d after the new entry 2 was saved, want 2", got)
 	}
 }
+
+// While its own write is still running, the leader hands out what its
+// followers alone committed (thesis §10.2.1), once, with the commit's
+// event; the Ready it then takes carries it no more.
+func TestTakeCommittedWhileTheLeaderWrites(t *testing.T) {
+	tc := electParallel(t, 3)
+	leader := tc.nodes[1]
+	if committed, _ := leader.TakeCommitted(); committed != nil {
+		t.Fatalf("TakeCommitted handed out %v with nothing newly committed", committed)
+	}
+	index, _, err := leader.Propose([]byte("x=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := sendEarly(tc)
+	committed, events := leader.TakeCommitted()
+	if len(committed) != 1 || committed[0].Index != index {
+		t.Fatalf("TakeCommitted = %v while n1 writes, want entry %d, committed by n2 and n3", committed, index)
+	}
+	sawCommit := false
+	for _, event := range events {
+		if event.Kind == EventCommitted && event.Index == index {
+			sawCommit = true
+		}
+	}
+	if !sawCommit {
+		t.Fatalf("events handed with the entry %v hold no commit of index %d", events, index)
+	}
+	if again, _ := leader.TakeCommitted(); again != nil {
+		t.Fatalf("a second TakeCommitted handed out %v again", again)
+	}
+	// The write ends: the host acknowledges it (finishLeaderWrite without
+	// its processing, to look at the next Ready).
+	if err := tc.storages[1].Save(ready.HardState, ready.Entries); err != nil {
+		t.Fatal(err)
+	}
+	leader.Advance(ready)
+	if status := leader.Status(); status.LastApplied != index {
+		t.Fatalf("n1 applied up to %d, want %d", status.LastApplied, index)
+	}
+	next := leader.Ready()
+	for _, entry := range next.CommittedEntries {
+		if entry.Index == index {
+			t.Fatalf("the next Ready hands entry %d out a second time", index)
+		}
+	}
+}
