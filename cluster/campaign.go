@@ -79,12 +79,14 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	settings.Bugs = options.Bugs
 	settings.ClientTimeout = time.Second
 	settings.SnapshotThreshold = campaignSnapshotThreshold(options.Seed)
+	campaignDisk(options.Seed, &settings)
 	result := CampaignResult{Seed: options.Seed, Nodes: options.Nodes, Settings: settings}
 
 	c, err := New(options.Nodes, options.Seed, settings)
 	if err != nil {
 		return result, err
 	}
+
 	// Some seeds are storms: a fault every few milliseconds, which opens the
 	// narrow windows (a vote in flight during a reboot) where bugs hide;
 	// storms also crash new leaders soon after they win, before their own
@@ -333,8 +335,12 @@ func (c *Local) injectFault(random *rand.Rand, n int) {
 		}
 		c.crash(victim)
 	case choice < 4 && len(up) > 0:
-		// A reboot: crash and come straight back, volatile state lost.
+		// A reboot: crash and come straight back, volatile state lost. A
+		// write in flight ends as in any crash (disk.go), before the node
+		// reads its disk again.
 		node := up[random.IntN(len(up))]
+		c.crashDuringWrite(node)
+		c.loseUnsynced(node)
 		c.network.DropNode(node.id)
 		c.clients.nodeDown(c, node.id)
 		node.restarts++

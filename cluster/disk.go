@@ -363,3 +363,19 @@ func (c *Local) finishAllWrites() error {
 	}
 	return errors.Join(errs...)
 }
+
+// campaignDisk gives a quarter of the campaign seeds a disk that takes
+// time: 1 to 7 ms a write, one node's disk slower, group commit and the
+// parallel leader write each on or off, so that crashes, partitions and
+// elections meet writes in flight and commits made while the leader
+// writes (thesis §10.2.1). It comes from the seed, not from the
+// campaign's random draws, which stay as they were.
+func campaignDisk(seed uint64, settings *Settings) {
+	if seed%4 != 1 {
+		return
+	}
+	settings.DiskWrite = time.Duration(1+seed/4%7) * time.Millisecond
+	settings.DiskWriteOf[seed/28%3] = settings.DiskWrite * 3
+	settings.GroupCommit = seed/8%2 == 0
+	settings.ParallelWrite = seed/16%2 == 0
+}
