@@ -48,26 +48,28 @@ func (c *Local) Compact(id raft.NodeID) (raft.Index, error) {
 
 // compact snapshots node's state machine at its applied index.
 func (c *Local) compact(node *localNode) error {
-	if err := node.core.Compact(node.applied, node.kv.SnapshotData()); err != nil {
+	data := node.kv.SnapshotData()
+	if err := node.core.Compact(node.applied, data); err != nil {
 		return err
 	}
+	node.snapshots.snapshotTaken(len(data))
 	c.process(node)
 	return nil
 }
 
-// maybeCompact takes a snapshot once the log holds SnapshotThreshold
-// applied entries past the last one (thesis §5.1.2, "when to snapshot":
-// a fixed log size is the simple policy).
+// maybeCompact takes a snapshot when the policy of snapshot_policy.go
+// says it is due (thesis §5.1.2, "When to snapshot").
 func (c *Local) maybeCompact(node *localNode) {
-	threshold := c.settings.SnapshotThreshold
-	if threshold <= 0 || node.core == nil {
+	if node.core == nil || !node.snapshots.due(c.settings, node.applied, node.core.SnapshotIndex()) {
 		return
 	}
-	if node.applied >= node.core.SnapshotIndex()+raft.Index(threshold) {
-		err := node.core.Compact(node.applied, node.kv.SnapshotData())
-		if err != nil && !errors.Is(err, raft.ErrJointConfiguration) { // joint: the next apply tries again
-			c.publish(Record{Kind: RecordFault, Node: node.id, Text: "snapshot failed", Err: err})
-		}
+	data := node.kv.SnapshotData()
+	err := node.core.Compact(node.applied, data)
+	switch {
+	case err == nil:
+		node.snapshots.snapshotTaken(len(data))
+	case !errors.Is(err, raft.ErrJointConfiguration): // joint: the next apply tries again
+		c.publish(Record{Kind: RecordFault, Node: node.id, Text: "snapshot failed", Err: err})
 	}
 }
 
@@ -93,6 +95,7 @@ func (c *Local) restoreSnapshot(node *localNode, snapshot raft.Snapshot) {
 	}
 	node.kv = kv
 	node.applied = snapshot.LastIncludedIndex
+	node.snapshots.snapshotTaken(len(snapshot.Data))
 	c.report(c.checker.ObserveSnapshot(node.id, snapshot.LastIncludedIndex, snapshot.LastIncludedTerm))
 }
 
@@ -109,6 +112,7 @@ func (c *Local) loadStateMachine(node *localNode) error {
 		return fmt.Errorf("%v: %w", node.id, err)
 	}
 	node.kv, node.applied = kv, snapshot.LastIncludedIndex
+	node.snapshots.snapshotTaken(len(snapshot.Data))
 	return nil
 }
 

@@ -37,9 +37,12 @@ type Host struct {
 	closeErr  error
 
 	// Owned by the loop goroutine.
-	core         *raft.Node // nil while crashed
-	kv           *store.KV
-	applied      raft.Index
+	core    *raft.Node // nil while crashed
+	kv      *store.KV
+	applied raft.Index
+	// snapshots decides when the node snapshots on its own
+	// (snapshot_policy.go).
+	snapshots    snapshotPolicy
 	restarts     uint64
 	rules        LinkRules
 	blockedOut   map[raft.NodeID]bool

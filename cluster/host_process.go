@@ -88,6 +88,7 @@ func (h *Host) logEvent(event raft.Event) {
 func (h *Host) apply(entry raft.Entry) {
 	result, err := h.kv.Apply(entry)
 	h.applied = entry.Index
+	h.snapshots.applied(entry)
 	h.publish(Record{Kind: RecordApply, Node: h.config.ID, Entry: entry, Err: err})
 	waiter, ok := h.proposals[entry.Index]
 	if !ok {

@@ -25,6 +25,7 @@ func (h *Host) loadStateMachine() error {
 		return fmt.Errorf("%v: %w", h.config.ID, err)
 	}
 	h.kv, h.applied = kv, snapshot.LastIncludedIndex
+	h.snapshots.snapshotTaken(len(snapshot.Data))
 	return nil
 }
 
@@ -38,16 +39,19 @@ func (h *Host) restoreSnapshot(snapshot raft.Snapshot) {
 		return
 	}
 	h.kv, h.applied = kv, snapshot.LastIncludedIndex
+	h.snapshots.snapshotTaken(len(snapshot.Data))
 }
 
-// maybeCompact snapshots once the log holds SnapshotThreshold applied
-// entries past the last snapshot (thesis §5.1.2).
+// maybeCompact snapshots when the policy of snapshot_policy.go says it is
+// due (thesis §5.1.2).
 func (h *Host) maybeCompact() {
-	threshold := h.config.Settings.SnapshotThreshold
-	if threshold <= 0 || h.core == nil || h.applied < h.core.SnapshotIndex()+raft.Index(threshold) {
+	if h.core == nil || !h.snapshots.due(h.config.Settings, h.applied, h.core.SnapshotIndex()) {
 		return
 	}
-	if err := h.core.Compact(h.applied, h.kv.SnapshotData()); err != nil {
+	data := h.kv.SnapshotData()
+	if err := h.core.Compact(h.applied, data); err != nil {
 		h.logger.Error("snapshot failed", "error", err)
+		return
 	}
+	h.snapshots.snapshotTaken(len(data))
 }

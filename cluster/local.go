@@ -95,6 +95,9 @@ type localNode struct {
 	// joining: the node was added to a running cluster and starts with no
 	// configuration (membership.go, thesis §4.4).
 	joining bool
+	// snapshots decides when the node snapshots on its own
+	// (snapshot_policy.go).
+	snapshots snapshotPolicy
 	// clockRate is how fast the node's clock runs against real time; 0
 	// means 1, a correct clock (clock_drift.go).
 	clockRate float64

@@ -109,6 +109,7 @@ func (c *Local) sendAll(node *localNode, messages []raft.Message) {
 func (c *Local) apply(node *localNode, entry raft.Entry) {
 	result, err := c.applyEntry(node, entry)
 	node.applied = entry.Index
+	node.snapshots.applied(entry)
 	c.publish(Record{Kind: RecordApply, Node: node.id, Entry: entry, Err: err})
 	if !errors.Is(err, store.ErrEntryOutOfOrder) {
 		// The checker hears only of what the state machine really

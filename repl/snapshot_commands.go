@@ -61,7 +61,23 @@ var snapshotThresholdOption = option{
 	show: func(settings cluster.Settings) string { return strconv.Itoa(settings.SnapshotThreshold) },
 }
 
-func init() { options = append(options, snapshotThresholdOption) }
+// snapshotGrowthOption is `set snapshot-growth F`.
+var snapshotGrowthOption = option{
+	name: "snapshot-growth", section: "§5.1.2",
+	meaning: "a node snapshots on its own only once the log past its snapshot is this many times the snapshot's size in bytes, so large state machines snapshot less often (0, the default: the entry count alone)",
+	values:  []string{"0", "2", "4"},
+	apply: func(_ *Session, settings *cluster.Settings, value string) error {
+		factor, err := strconv.Atoi(value)
+		if err != nil || factor < 0 || factor > 1000 {
+			return invalid("snapshot-growth %q: want 0 (the entry count alone) to 1000, e.g. set snapshot-growth 4", value)
+		}
+		settings.SnapshotGrowth = factor
+		return nil
+	},
+	show: func(settings cluster.Settings) string { return strconv.Itoa(settings.SnapshotGrowth) },
+}
+
+func init() { options = append(options, snapshotThresholdOption, snapshotGrowthOption) }
 
 // snapshotEvent renders the core's compaction decisions; ok is false for
 // other events.
