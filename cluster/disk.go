@@ -154,13 +154,7 @@ func (c *Local) startWrite(node *localNode, ready raft.Ready) {
 		node.lastWrite = write
 	}
 	node.writing = write
-	lastIndex := node.core.LastIndex()
-	unchanged := lastIndex
-	if len(ready.Entries) > 0 {
-		unchanged = ready.Entries[0].Index - 1
-	}
-	c.observe(node, min(unchanged, node.unchanged))
-	node.unchanged = lastIndex
+	c.observeBatch(node, ready)
 }
 
 // applyWhileWriting applies what the node learned is committed while its

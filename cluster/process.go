@@ -81,15 +81,21 @@ func (c *Local) finishReady(node *localNode, ready raft.Ready, observe bool) {
 	c.serveReads(node)
 	node.core.Advance(ready)
 	if observe {
-		lastIndex := node.core.LastIndex()
-		unchanged := lastIndex
-		if len(ready.Entries) > 0 {
-			unchanged = ready.Entries[0].Index - 1
-		}
-		c.observe(node, min(unchanged, node.unchanged))
-		node.unchanged = lastIndex
+		c.observeBatch(node, ready)
 	}
 	c.maybeCompact(node)
+}
+
+// observeBatch shows the checker the node's state after it took ready:
+// the entries below the batch's first are as at the last observation.
+func (c *Local) observeBatch(node *localNode, ready raft.Ready) {
+	lastIndex := node.core.LastIndex()
+	unchanged := lastIndex
+	if len(ready.Entries) > 0 {
+		unchanged = ready.Entries[0].Index - 1
+	}
+	c.observe(node, min(unchanged, node.unchanged))
+	node.unchanged = lastIndex
 }
 
 func (c *Local) publishEvents(node *localNode, ready raft.Ready) {

@@ -77,19 +77,25 @@ func BenchmarkSessionHundredThousandPuts(b *testing.B) {
 		for i := range puts {
 			put(b, session, "k"+strconv.Itoa(i%64), i)
 		}
-		runtime.GC()
-		var memory runtime.MemStats
-		runtime.ReadMemStats(&memory)
-		b.ReportMetric(float64(memory.HeapInuse)/(1<<20), "heap-MiB")
-		b.ReportMetric(float64(memory.HeapInuse)/puts, "heap-B/put")
-		if rss, ok := residentSet(); ok {
-			b.ReportMetric(float64(rss)/(1<<20), "RSS-MiB")
-		}
-		if *sessionHeapProfile != "" {
-			writeHeapProfile(b, *sessionHeapProfile)
-		}
-		session.Close()
+		reportSessionMemory(b, session, puts)
 	}
+}
+
+// reportSessionMemory reports the heap and the resident set after puts
+// puts, writes the heap profile when asked, and closes the session.
+func reportSessionMemory(b *testing.B, session *repl.Session, puts int) {
+	runtime.GC()
+	var memory runtime.MemStats
+	runtime.ReadMemStats(&memory)
+	b.ReportMetric(float64(memory.HeapInuse)/(1<<20), "heap-MiB")
+	b.ReportMetric(float64(memory.HeapInuse)/float64(puts), "heap-B/put")
+	if rss, ok := residentSet(); ok {
+		b.ReportMetric(float64(rss)/(1<<20), "RSS-MiB")
+	}
+	if *sessionHeapProfile != "" {
+		writeHeapProfile(b, *sessionHeapProfile)
+	}
+	session.Close()
 }
 
 // writeHeapProfile writes the heap profile as of the last collection.

@@ -1,7 +1,6 @@
 package repl_test
 
 import (
-	"runtime"
 	"strconv"
 	"testing"
 )
@@ -20,17 +19,6 @@ func BenchmarkSessionDistinctKeysMemory(b *testing.B) {
 		for i := range puts {
 			put(b, session, "k"+strconv.Itoa(i), i)
 		}
-		runtime.GC()
-		var memory runtime.MemStats
-		runtime.ReadMemStats(&memory)
-		b.ReportMetric(float64(memory.HeapInuse)/(1<<20), "heap-MiB")
-		b.ReportMetric(float64(memory.HeapInuse)/puts, "heap-B/put")
-		if rss, ok := residentSet(); ok {
-			b.ReportMetric(float64(rss)/(1<<20), "RSS-MiB")
-		}
-		if *sessionHeapProfile != "" {
-			writeHeapProfile(b, *sessionHeapProfile)
-		}
-		session.Close()
+		reportSessionMemory(b, session, puts)
 	}
 }
