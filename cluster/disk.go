@@ -75,6 +75,9 @@ type diskState struct {
 	// the real disk, by message id: each is delivered only once its write
 	// is done.
 	messages map[uint64]*diskWrite
+	// sendingEarly is set while a leader's early AppendEntries are sent
+	// (sendEarly).
+	sendingEarly bool
 	// proposed are the nodes that took client proposals at this instant
 	// and hand them to their disk once the instant's proposals are all in
 	// (processProposal).
@@ -133,7 +136,7 @@ func (c *Local) processProposed() {
 // parallel write, which leave now (thesis §10.2.1).
 func (c *Local) startWrite(node *localNode, ready raft.Ready) {
 	c.publishEvents(node, ready)
-	c.sendAll(node, ready.EarlyMessages)
+	c.sendEarly(node, ready.EarlyMessages)
 	batches := writeBatches(ready.Entries, c.settings.GroupCommit)
 	write := &diskWrite{
 		ready:   ready,
@@ -157,34 +160,49 @@ func (c *Local) startWrite(node *localNode, ready raft.Ready) {
 	c.observeBatch(node, ready)
 }
 
-// applyWhileWriting applies what the node learned is committed while its
-// disk is busy: an entry on a majority of disks is safe whatever this
-// node's own write does (thesis §10.2.1: the leader may commit before its
-// own write is done), so its client need not wait for that write. The
-// batch in flight was handed its committed entries first: they go first.
-// Its messages, and any new entries, still wait for the write.
-func (c *Local) applyWhileWriting(node *localNode) {
+// workWhileWriting does what the node may do while its disk is busy. Under
+// the parallel write the leader sends the AppendEntries of proposals that
+// came meanwhile at once (thesis §10.2.1): they need not wait for its disk,
+// and its next write carries their entries. And the node applies what it
+// learned is committed: an entry on a majority of disks is safe whatever
+// this node's own write does, so its client need not wait for that write.
+// The batch in flight was handed its committed entries first: they go
+// first. Every other message, and the new entries themselves, still wait
+// for the write.
+func (c *Local) workWhileWriting(node *localNode) {
 	write := node.writing
 	if !write.ready.Snapshot.IsEmpty() {
 		return
 	}
-	committed, events := node.core.TakeCommitted()
-	if len(committed) == 0 {
+	work := node.core.TakeWhileWriting()
+	if work.Events == nil {
 		return
 	}
-	for _, event := range events {
+	for _, event := range work.Events {
 		c.publish(Record{Kind: RecordEvent, Node: node.id, Event: event})
 	}
-	for _, entry := range write.ready.CommittedEntries {
-		c.apply(node, entry)
+	c.sendEarly(node, work.EarlyMessages)
+	if len(work.CommittedEntries) > 0 {
+		for _, entry := range write.ready.CommittedEntries {
+			c.apply(node, entry)
+		}
+		write.ready.CommittedEntries = nil
+		for _, entry := range work.CommittedEntries {
+			c.apply(node, entry)
+		}
+		c.serveReads(node)
 	}
-	write.ready.CommittedEntries = nil
-	for _, entry := range committed {
-		c.apply(node, entry)
-	}
-	c.serveReads(node)
 	c.observe(node, c.unchangedSinceObserved(node))
 	node.unchanged = node.core.LastIndex()
+}
+
+// sendEarly sends a leader's early AppendEntries (thesis §10.2.1): unlike
+// its other messages they depend on no write of its own, so none holds
+// them back on the real disk either.
+func (c *Local) sendEarly(node *localNode, messages []raft.Message) {
+	c.disk.sendingEarly = true
+	c.sendAll(node, messages)
+	c.disk.sendingEarly = false
 }
 
 // unchangedSinceObserved is how far the node's log is as the checker last
@@ -256,7 +274,7 @@ func (c *Local) finishWrite(node *localNode) {
 // last write, if that is still running (send calls it).
 func (c *Local) dependOnWrite(from NodeID, id uint64) {
 	node, err := c.node(from)
-	if err != nil || node.lastWrite == nil || node.lastWrite.isFinished() {
+	if err != nil || c.disk.sendingEarly || node.lastWrite == nil || node.lastWrite.isFinished() {
 		return
 	}
 	write := node.lastWrite

@@ -12,10 +12,10 @@ import (
 // demands: persist, then send, then apply. Every batch is shown to the
 // checker. While a write is in flight on the node's disk (disk.go) the
 // core is not asked for more: its work waits for the next batch, except
-// what it learns is committed, which it applies at once.
+// what workWhileWriting may do at once.
 func (c *Local) process(node *localNode) {
 	if node.core != nil && node.writing != nil {
-		c.applyWhileWriting(node)
+		c.workWhileWriting(node)
 		return
 	}
 	for node.core != nil && node.writing == nil && node.core.HasReady() {
@@ -43,7 +43,7 @@ func (c *Local) process(node *localNode) {
 			// (thesis §10.2.1); the events that explain them first.
 			c.publishEvents(node, ready)
 			ready.Events = nil
-			c.sendAll(node, ready.EarlyMessages)
+			c.sendEarly(node, ready.EarlyMessages)
 		}
 		if ready.MustSave {
 			if err := c.save(node, ready.HardState, ready.Entries); err != nil {

@@ -106,30 +106,61 @@ func (r *Node) takeEarlyMessages(ready *Ready, hardStateDirty bool) {
 	ready.EarlyMessages, r.spare.early, r.spare.earlyHanded = swapBuffers(r.spare.early, r.spare.earlyHanded)
 }
 
-// TakeCommitted hands out the entries committed since the last Ready, and
-// the events emitted since, to a host whose disk is still busy with that
-// Ready's write: with the parallel write the leader commits on its
-// followers' answers alone (thesis §10.2.1), and an entry on a majority of
-// disks may be applied and answered while the leader's own write runs on.
-// A follower's committed entries are likewise on a majority of disks.
-//
-// The host applies them, in order, before it steps the node again; they
-// count as applied from now on. It returns nothing while a snapshot waits
-// to be saved and restored (the next Ready carries it, and entries after
-// it must wait for it), and when nothing new is committed.
-func (r *Node) TakeCommitted() (committed []Entry, events []Event) {
-	if r.snapshotToSave || r.commitIndex <= r.handedCommit {
-		return nil, nil
+// WhileWriting is the work a node hands its host between two Readies,
+// while the host's disk is still busy with the first one's write
+// (TakeWhileWriting).
+type WhileWriting struct {
+	// EarlyMessages are the leader's AppendEntries sent since the last
+	// Ready, under the parallel write: they need not wait for any write of
+	// the leader's (thesis §10.2.1), so followers get new entries without
+	// waiting for the leader's disk. The entries they carry are in the
+	// next Ready's Entries, for the leader's next write.
+	EarlyMessages []Message
+	// CommittedEntries are the entries committed since the last Ready: an
+	// entry on a majority of disks may be applied and answered while this
+	// node's own write runs on (thesis §10.2.1). The host applies them, in
+	// order, before it steps the node again; they count as applied.
+	CommittedEntries []Entry
+	// Events are the node's decisions since the last Ready, handed out
+	// with the work above so that the trace explains it.
+	Events []Event
+}
+
+// TakeWhileWriting hands out what a node's host may do while its disk is
+// busy with the last Ready's write: the leader's early AppendEntries and
+// the newly committed entries, with the events so far. It is empty when
+// there is neither. No committed entries while a snapshot waits to be
+// saved and restored (the next Ready carries it, and entries after it
+// must wait for it); no early messages without the parallel write, or
+// while the node's term or vote waits to be written (thesis §3.8).
+func (r *Node) TakeWhileWriting() WhileWriting {
+	var work WhileWriting
+	if r.config.ParallelLeaderWrite && r.role == Leader && !r.hardStateDirty {
+		kept := r.messages[:0]
+		for _, m := range r.messages {
+			if m.Type == MsgAppendEntries {
+				work.EarlyMessages = append(work.EarlyMessages, m)
+			} else {
+				kept = append(kept, m)
+			}
+		}
+		clear(r.messages[len(kept):])
+		r.messages = kept
 	}
-	committed = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
-	r.handedCommit = r.commitIndex
-	r.lastApplied = r.commitIndex
+	if !r.snapshotToSave && r.commitIndex > r.handedCommit {
+		work.CommittedEntries = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
+		r.handedCommit = r.commitIndex
+		r.lastApplied = r.commitIndex
+	}
+	if len(work.EarlyMessages) == 0 && len(work.CommittedEntries) == 0 {
+		return WhileWriting{}
+	}
 	// A copy: the events slices take turns with the Ready the host still
 	// holds (recycle.go).
-	events = append([]Event(nil), r.events...)
+	work.Events = append([]Event(nil), r.events...)
 	clear(r.events)
 	r.events = r.events[:0]
-	return committed, events
+	return work
 }
 
 // UnsavedFrom is the first index whose entry changed since the last Ready

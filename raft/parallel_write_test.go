@@ -309,18 +309,19 @@ func TestTruncatedEntriesAreNotDurable(t *testing.T) {
 // While its own write is still running, the leader hands out what its
 // followers alone committed (thesis §10.2.1), once, with the commit's
 // event; the Ready it then takes carries it no more.
-func TestTakeCommittedWhileTheLeaderWrites(t *testing.T) {
+func TestTakeWhileWritingHandsOutWhatTheFollowersCommitted(t *testing.T) {
 	tc := electParallel(t, 3)
 	leader := tc.nodes[1]
-	if committed, _ := leader.TakeCommitted(); committed != nil {
-		t.Fatalf("TakeCommitted handed out %v with nothing newly committed", committed)
+	if work := leader.TakeWhileWriting(); work.CommittedEntries != nil || work.EarlyMessages != nil || work.Events != nil {
+		t.Fatalf("TakeWhileWriting handed out %+v with nothing new", work)
 	}
 	index, _, err := leader.Propose([]byte("x=1"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ready := sendEarly(tc)
-	committed, events := leader.TakeCommitted()
+	work := leader.TakeWhileWriting()
+	committed, events := work.CommittedEntries, work.Events
 	if len(committed) != 1 || committed[0].Index != index {
 		t.Fatalf("TakeCommitted = %v while n1 writes, want entry %d, committed by n2 and n3", committed, index)
 	}
@@ -333,8 +334,8 @@ func TestTakeCommittedWhileTheLeaderWrites(t *testing.T) {
 	if !sawCommit {
 		t.Fatalf("events handed with the entry %v hold no commit of index %d", events, index)
 	}
-	if again, _ := leader.TakeCommitted(); again != nil {
-		t.Fatalf("a second TakeCommitted handed out %v again", again)
+	if again := leader.TakeWhileWriting(); again.CommittedEntries != nil {
+		t.Fatalf("a second TakeWhileWriting handed out %v again", again.CommittedEntries)
 	}
 	// The write ends: the host acknowledges it (finishLeaderWrite without
 	// its processing, to look at the next Ready).
@@ -349,6 +350,64 @@ func TestTakeCommittedWhileTheLeaderWrites(t *testing.T) {
 	for _, entry := range next.CommittedEntries {
 		if entry.Index == index {
 			t.Fatalf("the next Ready hands entry %d out a second time", index)
+		}
+	}
+}
+
+// A proposal that comes while the leader's disk is busy is sent to the
+// followers at once under the parallel write (thesis §10.2.1), and waits
+// for the next Ready without it.
+func TestTakeWhileWritingSendsNewEntriesAtOnce(t *testing.T) {
+	for _, parallel := range []bool{true, false} {
+		var tc *testCluster
+		if parallel {
+			tc = electParallel(t, 3)
+		} else {
+			tc = newTestCluster(t, 3, nil)
+			tc.campaign(1)
+			tc.stabilize()
+		}
+		leader := tc.nodes[1]
+		if _, _, err := leader.Propose([]byte("x=1")); err != nil {
+			t.Fatal(err)
+		}
+		ready := leader.Ready() // the write of x=1 starts
+		index, _, err := leader.Propose([]byte("x=2"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		work := leader.TakeWhileWriting()
+		carries := 0
+		for _, m := range work.EarlyMessages {
+			if m.Type != MsgAppendEntries {
+				t.Fatalf("an early message is a %v", m.Type)
+			}
+			for _, entry := range m.Entries {
+				if entry.Index == index {
+					carries++
+				}
+			}
+		}
+		switch {
+		case parallel && carries != 2:
+			t.Fatalf("parallel write: %d early AppendEntries carry entry %d, want one per follower", carries, index)
+		case !parallel && len(work.EarlyMessages) != 0:
+			t.Fatalf("without the parallel write %d AppendEntries left before the leader's write", len(work.EarlyMessages))
+		}
+		if err := tc.storages[1].Save(ready.HardState, ready.Entries); err != nil {
+			t.Fatal(err)
+		}
+		leader.Advance(ready)
+		next := leader.Ready()
+		if len(next.Entries) == 0 || next.Entries[len(next.Entries)-1].Index != index {
+			t.Fatalf("the next Ready's entries %v do not end with %d: the leader must still write it", next.Entries, index)
+		}
+		for _, m := range append(next.Messages, next.EarlyMessages...) {
+			for _, entry := range m.Entries {
+				if parallel && entry.Index == index {
+					t.Fatalf("entry %d is sent a second time in the next Ready", index)
+				}
+			}
 		}
 	}
 }
