@@ -323,7 +323,7 @@ func TestTakeWhileWritingHandsOutWhatTheFollowersCommitted(t *testing.T) {
 	work := leader.TakeWhileWriting()
 	committed, events := work.CommittedEntries, work.Events
 	if len(committed) != 1 || committed[0].Index != index {
-		t.Fatalf("TakeCommitted = %v while n1 writes, want entry %d, committed by n2 and n3", committed, index)
+		t.Fatalf("TakeWhileWriting handed out %v while n1 writes, want entry %d, committed by n2 and n3", committed, index)
 	}
 	sawCommit := false
 	for _, event := range events {
