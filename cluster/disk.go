@@ -175,7 +175,7 @@ func (c *Local) workWhileWriting(node *localNode) {
 		return
 	}
 	work := node.core.TakeWhileWriting()
-	if work.Events == nil {
+	if len(work.EarlyMessages) == 0 && len(work.CommittedEntries) == 0 {
 		return
 	}
 	for _, event := range work.Events {
