@@ -171,9 +171,20 @@ func (c *Local) startWrite(node *localNode, ready raft.Ready) {
 // for the write.
 func (c *Local) workWhileWriting(node *localNode) {
 	write := node.writing
-	if !write.ready.Snapshot.IsEmpty() {
-		return
+	// A snapshot from the leader in flight must reset the state machine
+	// before anything after it applies (thesis Fig. 5.3): the work waits.
+	if !write.ready.RestoreStateMachine {
+		c.takeWorkWhileWriting(node, write)
 	}
+	// The checker sees the node after every step, as when its disk is
+	// idle: a commit and a configuration change held in one batch would
+	// otherwise look simultaneous.
+	c.observe(node, c.unchangedSinceObserved(node))
+	node.unchanged = node.core.LastIndex()
+}
+
+// takeWorkWhileWriting carries out the work of TakeWhileWriting.
+func (c *Local) takeWorkWhileWriting(node *localNode, write *diskWrite) {
 	work := node.core.TakeWhileWriting()
 	if len(work.EarlyMessages) == 0 && len(work.CommittedEntries) == 0 {
 		return
@@ -192,8 +203,6 @@ func (c *Local) workWhileWriting(node *localNode) {
 		}
 		c.serveReads(node)
 	}
-	c.observe(node, c.unchangedSinceObserved(node))
-	node.unchanged = node.core.LastIndex()
 }
 
 // sendEarly sends a leader's early AppendEntries (thesis §10.2.1): unlike
