@@ -418,3 +418,47 @@ func TestAnAppliedEntryIsReallyOnAMajorityOfDisks(t *testing.T) {
 		})
 	}
 }
+
+// Under the parallel write a proposal that comes while the leader's disk
+// is busy goes to the followers at once (thesis §10.2.1), and commits on
+// their disks before the leader's write of the proposal before it ends;
+// without the switch it waits for that write.
+func TestAProposalDuringTheLeadersWriteIsSentAtOnce(t *testing.T) {
+	for _, parallel := range []bool{true, false} {
+		c := newCluster(t, 3, parallelSettings(parallel))
+		campaign(t, c, 1)
+		leader := c.nodes[0]
+		propose(t, c, "x", "1", 1)
+		c.RunUntil(func(View) bool { return leader.writing != nil }, time.Millisecond)
+		if leader.writing == nil {
+			t.Fatal("n1's write of x=1 did not start")
+		}
+		writeEnds := leader.writing.end
+		index := leader.core.LastIndex() + 1
+		var sentAt time.Duration = -1
+		c.Subscribe(func(record Record) {
+			if record.Kind != RecordSend || record.Node != 1 || record.Message.Type != raft.MsgAppendEntries || sentAt >= 0 {
+				return
+			}
+			for _, entry := range record.Message.Entries {
+				if entry.Index == index {
+					sentAt = record.Time
+				}
+			}
+		})
+		c.Advance(time.Millisecond) // x=2 comes 1 ms into n1's 50 ms write
+		call := propose(t, c, "x", "2", 1)
+		c.RunUntil(func(View) bool { return call.Done }, time.Second)
+		if !call.Done || call.Err != nil {
+			t.Fatalf("parallel %v: put x=2 did not finish: %v", parallel, call.Err)
+		}
+		switch {
+		case parallel && (sentAt < 0 || sentAt >= writeEnds):
+			t.Errorf("parallel write: x=2 sent at %v, want before n1's write of x=1 ends at %v", sentAt, writeEnds)
+		case parallel && call.Returned >= writeEnds:
+			t.Errorf("parallel write: x=2 answered at %v, want before n1's write of x=1 ends at %v", call.Returned, writeEnds)
+		case !parallel && sentAt < writeEnds:
+			t.Errorf("without the parallel write x=2 left at %v, before n1's write of x=1 ended at %v", sentAt, writeEnds)
+		}
+	}
+}
