@@ -11,10 +11,14 @@ import (
 // A disk that takes time (Settings.DiskWrite). A node hands a batch to its
 // disk and the write is in flight for DiskWrite of virtual time; its core
 // keeps stepping messages and taking proposals meanwhile, but is not asked
-// for new work until the write is done, so everything that arrived while
-// the disk was busy goes into the next write: group commit (thesis
+// for a new batch until the write is done, so every entry that arrived
+// while the disk was busy goes into the next write: group commit (thesis
 // §10.2.2). The batch's messages leave when the write is done (thesis
 // §3.8: nothing that depends on a write leaves before it is durable).
+// Meanwhile the node does only what depends on no write of its own
+// (workWhileWriting): it applies what it learns is committed, and a
+// leader under the parallel write sends new entries at once (thesis
+// §10.2.1).
 //
 // The history stays a function of the seed: a write ends at a fixed
 // virtual time, a happening of the clock like a delivery (clock.go). On
@@ -30,8 +34,7 @@ import (
 //     the real disk is delivered only once that write is done (a
 //     follower's acknowledgement);
 //   - a leader's write is waited for when it ends in virtual time: the
-//     leader counts it towards commitment then (thesis §10.2.1), or
-//     applies what it committed on the strength of it;
+//     leader counts it towards commitment then (thesis §10.2.1);
 //   - a node's writes reach its file in order, each after the one before;
 //   - a crash, a snapshot, a restart and Close wait for every write.
 // A follower's write that nothing depends on yet (its acknowledgement is
