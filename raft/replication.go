@@ -90,14 +90,23 @@ func (r *Node) sendAppendEntries(peer NodeID, prevIndex Index, entries []Entry) 
 	r.send(Message{Type: MsgAppendEntries, To: peer, PrevLogIndex: prevIndex, PrevLogTerm: prevTerm, Entries: entries, LeaderCommit: r.commitIndex, ReadRound: r.readRound})
 }
 
-// handleAppendEntriesResponse updates a follower's progress.
-func (r *Node) handleAppendEntriesResponse(m Message) {
+// heardFrom notes what any answer of a follower tells the leader,
+// accepted or not, and returns the follower's progress: the follower is
+// active (CheckQuorum, thesis §6.2), and it has heard the leader's read
+// rounds up to the one it echoes (thesis §6.4).
+func (r *Node) heardFrom(m Message) *Progress {
 	progress := r.progress[m.From]
 	progress.RecentActive = true
 	if m.ReadRound > progress.ReadRound {
 		progress.ReadRound = m.ReadRound
 		r.confirmReads()
 	}
+	return progress
+}
+
+// handleAppendEntriesResponse updates a follower's progress.
+func (r *Node) handleAppendEntriesResponse(m Message) {
+	progress := r.heardFrom(m)
 	if m.Success {
 		advanced := progress.acknowledge(m.MatchIndex)
 		if progress.State == Probe && (advanced || m.PrevLogIndex == progress.NextIndex-1) {

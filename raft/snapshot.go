@@ -218,12 +218,7 @@ func (r *Node) handleInstallSnapshot(m Message) {
 // handleInstallSnapshotResponse records that the follower now holds
 // everything up to the snapshot's last included index.
 func (r *Node) handleInstallSnapshotResponse(m Message) {
-	progress := r.progress[m.From]
-	progress.RecentActive = true
-	if m.ReadRound > progress.ReadRound {
-		progress.ReadRound = m.ReadRound
-		r.confirmReads()
-	}
+	progress := r.heardFrom(m)
 	if !m.Success {
 		return
 	}
