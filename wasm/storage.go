@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"raftctl/lessons"
+	"raftctl/wasm/indexeddb"
 )
 
 // What the page remembers between visits lives in the browser: the
@@ -54,7 +55,7 @@ func saveStrings(key string, values []string) error {
 	if err != nil {
 		return err
 	}
-	return catch(func() { storage.Call("setItem", key, string(data)) })
+	return indexeddb.Catch(func() { storage.Call("setItem", key, string(data)) })
 }
 
 // history is x/term's History kept in localStorage, oldest line first.

@@ -83,8 +83,9 @@ func domError(value js.Value) error {
 	return fmt.Errorf("%s: %s", value.Get("name").String(), value.Get("message").String())
 }
 
-// catch runs f and turns a JavaScript exception into an error.
-func catch(f func()) (err error) {
+// Catch runs f and turns a JavaScript exception into an error. The page's
+// own calls into the browser (localStorage) use it too.
+func Catch(f func()) (err error) {
 	defer func() {
 		if recovered := recover(); recovered != nil {
 			if jsError, ok := recovered.(js.Error); ok {

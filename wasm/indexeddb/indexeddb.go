@@ -42,7 +42,7 @@ func Open(name string) (*Database, error) {
 		return nil, ErrUnavailable
 	}
 	var request js.Value
-	if err := catch(func() { request = factory.Call("open", name, version) }); err != nil {
+	if err := Catch(func() { request = factory.Call("open", name, version) }); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	upgrade := js.FuncOf(func(js.Value, []js.Value) any {
@@ -76,7 +76,7 @@ func Delete(name string) error {
 
 // Close closes the database.
 func (d *Database) Close() error {
-	return catch(func() { d.db.Call("close") })
+	return Catch(func() { d.db.Call("close") })
 }
 
 // Clear erases every node's state and the meta data.
@@ -107,7 +107,7 @@ func (d *Database) SetMeta(key, value string) error {
 // read runs one request on a read-only transaction of one object store.
 func (d *Database) read(storeName string, request func(store js.Value) js.Value) (js.Value, error) {
 	var pending js.Value
-	err := catch(func() {
+	err := Catch(func() {
 		transaction := d.db.Call("transaction", storeName, "readonly")
 		pending = request(transaction.Call("objectStore", storeName))
 	})
@@ -121,7 +121,7 @@ func (d *Database) read(storeName string, request func(store js.Value) js.Value)
 // committed (or failed, and then none of it happened).
 func (d *Database) write(storeNames []string, fill func(transaction js.Value)) error {
 	var transaction js.Value
-	err := catch(func() {
+	err := Catch(func() {
 		names := make([]any, len(storeNames))
 		for i, name := range storeNames {
 			names[i] = name
@@ -133,7 +133,7 @@ func (d *Database) write(storeNames []string, fill func(transaction js.Value)) e
 	})
 	if err != nil {
 		if !transaction.IsUndefined() {
-			_ = catch(func() { transaction.Call("abort") })
+			_ = Catch(func() { transaction.Call("abort") })
 		}
 		return err
 	}
