@@ -37,13 +37,7 @@ func TestLessonInsideALiveRepl(t *testing.T) {
 	p.waitFor("the second prediction", lastLineIs("answer a/b>"))
 	p.answer("answer a/b> ", "b")
 	p.waitFor("step 5", lastLineIs("prevote 5/7>"))
-	p.keys("Enter")
-	p.waitFor("the third prediction", lastLineIs("answer a/b>"))
-	p.answer("answer a/b> ", "a")
-	p.waitFor("the last step", lastLineIs("prevote 7/7>"))
-	p.answer("prevote 7/7> ", "heal")
-	p.waitFor("the next command asked for", lastLineIs("prevote 7/7>"))
-	p.answer("prevote 7/7> ", "tick 30")
+	playPrevoteFromStep5(p)
 	p.waitFor("the end of the lesson and the learner's cluster", func(screen string) bool {
 		return strings.Contains(screen, "Lesson prevote complete.") && strings.Contains(screen, "Back to your cluster") &&
 			promptShows("")(screen)

@@ -64,13 +64,7 @@ func TestInteractiveLesson(t *testing.T) {
 	}
 	p.answer("answer a/b> ", "b")
 	p.waitFor("step 5 again", lastLineIs("prevote 5/7>"))
-	p.keys("Enter")
-	p.waitFor("the third prediction", lastLineIs("answer a/b>"))
-	p.answer("answer a/b> ", "a")
-	p.waitFor("the last step", lastLineIs("prevote 7/7>"))
-	p.answer("prevote 7/7> ", "heal")
-	p.waitFor("the next command asked for", lastLineIs("prevote 7/7>"))
-	p.answer("prevote 7/7> ", "tick 30")
+	playPrevoteFromStep5(p)
 	screen := p.waitFor("the end of the lesson and the shell", func(screen string) bool {
 		return strings.Contains(screen, "Lesson prevote complete.") && lastLine(screen) == "$"
 	})
@@ -81,4 +75,17 @@ func TestInteractiveLesson(t *testing.T) {
 	if err != nil || !strings.Contains(string(progress), "prevote") {
 		t.Errorf("progress file: %v %q", err, progress)
 	}
+}
+
+// playPrevoteFromStep5 plays the prevote lesson from step 5 (the learner
+// at the step-5 prompt) to its last command: the third prediction right,
+// then heal and tick 30.
+func playPrevoteFromStep5(p *pane) {
+	p.keys("Enter")
+	p.waitFor("the third prediction", lastLineIs("answer a/b>"))
+	p.answer("answer a/b> ", "a")
+	p.waitFor("the last step", lastLineIs("prevote 7/7>"))
+	p.answer("prevote 7/7> ", "heal")
+	p.waitFor("the next command asked for", lastLineIs("prevote 7/7>"))
+	p.answer("prevote 7/7> ", "tick 30")
 }
