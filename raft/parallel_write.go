@@ -85,25 +85,37 @@ func (r *Node) acknowledgeDurable(ready Ready) {
 // save. Every other message also waits: only the leader's own write runs
 // in parallel.
 func (r *Node) takeEarlyMessages(ready *Ready, hardStateDirty bool) {
-	if !r.config.ParallelLeaderWrite || r.role != Leader || hardStateDirty {
+	if !r.mayWriteInParallel(hardStateDirty) {
 		return
 	}
-	// Split in place, keeping each list in the order it was sent; the
-	// early ones go to a recycled slice (recycle.go).
-	kept := ready.Messages[:0]
-	for _, m := range ready.Messages {
+	// The early ones go to a recycled slice (recycle.go).
+	ready.Messages, r.spare.early = splitAppendEntries(ready.Messages, r.spare.early)
+	if len(ready.Messages) == 0 {
+		ready.Messages = nil
+	}
+	ready.EarlyMessages, r.spare.early, r.spare.earlyHanded = swapBuffers(r.spare.early, r.spare.earlyHanded)
+}
+
+// mayWriteInParallel reports whether the node's AppendEntries may leave
+// before its own write: a leader under the parallel write whose term and
+// vote are already durable (thesis §3.8).
+func (r *Node) mayWriteInParallel(hardStateDirty bool) bool {
+	return r.config.ParallelLeaderWrite && r.role == Leader && !hardStateDirty
+}
+
+// splitAppendEntries moves the AppendEntries out of messages, in place,
+// onto early, keeping each list in the order it was sent.
+func splitAppendEntries(messages, early []Message) (kept, earlyOut []Message) {
+	kept = messages[:0]
+	for _, m := range messages {
 		if m.Type == MsgAppendEntries {
-			r.spare.early = append(r.spare.early, m)
+			early = append(early, m)
 		} else {
 			kept = append(kept, m)
 		}
 	}
-	clear(ready.Messages[len(kept):])
-	if len(kept) == 0 {
-		kept = nil
-	}
-	ready.Messages = kept
-	ready.EarlyMessages, r.spare.early, r.spare.earlyHanded = swapBuffers(r.spare.early, r.spare.earlyHanded)
+	clear(messages[len(kept):])
+	return kept, early
 }
 
 // WhileWriting is the work a node hands its host between two Readies,
@@ -135,17 +147,8 @@ type WhileWriting struct {
 // while the node's term or vote waits to be written (thesis §3.8).
 func (r *Node) TakeWhileWriting() WhileWriting {
 	var work WhileWriting
-	if r.config.ParallelLeaderWrite && r.role == Leader && !r.hardStateDirty {
-		kept := r.messages[:0]
-		for _, m := range r.messages {
-			if m.Type == MsgAppendEntries {
-				work.EarlyMessages = append(work.EarlyMessages, m)
-			} else {
-				kept = append(kept, m)
-			}
-		}
-		clear(r.messages[len(kept):])
-		r.messages = kept
+	if r.mayWriteInParallel(r.hardStateDirty) {
+		r.messages, work.EarlyMessages = splitAppendEntries(r.messages, nil)
 	}
 	if !r.snapshotToSave && r.commitIndex > r.handedCommit {
 		work.CommittedEntries = r.log.entriesBetween(r.handedCommit+1, r.commitIndex)
