@@ -335,14 +335,9 @@ func (c *Local) injectFault(random *rand.Rand, n int) {
 		}
 		c.crash(victim)
 	case choice < 4 && len(up) > 0:
-		// A reboot: crash and come straight back, volatile state lost. A
-		// write in flight ends as in any crash (disk.go), before the node
-		// reads its disk again.
+		// A reboot: crash and come straight back, volatile state lost.
 		node := up[random.IntN(len(up))]
-		c.crashDuringWrite(node)
-		c.loseUnsynced(node)
-		c.network.DropNode(node.id)
-		c.clients.nodeDown(c, node.id)
+		c.loseVolatileState(node)
 		node.restarts++
 		c.publish(Record{Kind: RecordFault, Node: node.id, Text: "rebooted"})
 		_ = c.start(node)

@@ -218,6 +218,15 @@ func (c *Local) Kill(id raft.NodeID) error {
 
 // crash stops a running node.
 func (c *Local) crash(node *localNode) {
+	c.loseVolatileState(node)
+	c.publish(Record{Kind: RecordFault, Node: node.id, Text: "killed"})
+}
+
+// loseVolatileState is what a crash does to a running node: a write in
+// flight ends (disk.go), the disk's cache is lost under lazy sync, the
+// core, its state machine and the reads it was serving are gone, and so
+// are the messages in flight to and from it.
+func (c *Local) loseVolatileState(node *localNode) {
 	c.crashDuringWrite(node)
 	c.loseUnsynced(node)
 	node.readsWaiting, node.applied = nil, 0
@@ -225,7 +234,6 @@ func (c *Local) crash(node *localNode) {
 	node.kv = nil
 	c.network.DropNode(node.id)
 	c.clients.nodeDown(c, node.id)
-	c.publish(Record{Kind: RecordFault, Node: node.id, Text: "killed"})
 }
 
 // Restart starts a crashed node again from its storage; with wipe, the
