@@ -38,6 +38,15 @@ type NodeView struct {
 	// passes it never makes the node join its log into one array.
 	Reader    LogReader
 	LastIndex raft.Index
+	// Written, when WrittenKnown, is how far the log shown is on the
+	// node's disk: the entries above it are in its memory only, in a write
+	// still running or waiting for the next one (thesis §10.2.1). Commit
+	// Quorum counts a node as holding an entry only once it is written: an
+	// entry counts towards commitment once it is stored (thesis §3.8). A
+	// host that saves everything before it shows a node leaves
+	// WrittenKnown false, and every entry shown counts as written.
+	Written      raft.Index
+	WrittenKnown bool
 }
 
 // LogReader reads entries of a node's log, as raft.Node.Entries does.
@@ -94,6 +103,8 @@ type nodeRecord struct {
 	// the node leads (quorum.go).
 	configuration configurationTracker
 	commitChecked raft.Index
+	// written is how far log is on the node's disk (NodeView.Written).
+	written raft.Index
 }
 
 // New returns a checker that has seen nothing yet.
@@ -131,6 +142,10 @@ func (c *Checker) ObserveNode(v NodeView) []Violation {
 	node.log.replaceFrom(v.ID, changed, offset, log)
 	node.configuration.update(&node.log, changed)
 	node.role, node.term = v.Role, v.Term
+	node.written = node.log.length()
+	if v.WrittenKnown {
+		node.written = min(v.Written, node.written)
+	}
 	node.committedThrough = min(node.committedThrough, changed-1)
 
 	if v.Role == raft.Leader {

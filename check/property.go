@@ -28,8 +28,10 @@ const (
 	StateMachineSafety
 	// CommitQuorum (thesis §4.1, §4.3) is not one of the five properties but
 	// the fact they rest on, with membership changes: an entry a leader
-	// commits is held by a majority of the leader's configuration, of both
-	// halves of a joint one. AllProperties leaves it out (quorum.go).
+	// commits is held, on disk, by a majority of the leader's
+	// configuration, of both halves of a joint one (an entry in a node's
+	// memory only does not count: thesis §3.8, §10.2.1). AllProperties
+	// leaves it out (quorum.go).
 	CommitQuorum
 
 	propertyCount = int(CommitQuorum) + 1
@@ -49,7 +51,7 @@ var propertyDescriptions = [propertyCount]struct {
 	StateMachineSafety: {"State Machine Safety", "§3.6.3",
 		"if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index"},
 	CommitQuorum: {"Commit Quorum", "§4.1",
-		"an entry a leader commits is held by a majority of the leader's configuration (of both halves of a joint one, §4.3)"},
+		"an entry a leader commits is held, on disk, by a majority of the leader's configuration (of both halves of a joint one, §4.3)"},
 }
 
 // AllProperties returns the five properties in the order of thesis

@@ -115,9 +115,9 @@ func (c *Checker) configuration(node *nodeRecord) (raft.Configuration, bool) {
 }
 
 // checkCommitQuorum checks a leader's commit index when it advances in
-// its term: the entry there must be held, with the same term, by a quorum
-// of the leader's configuration (thesis §3.6, §4.1, §4.3). Log Matching
-// makes the entries before it held too.
+// its term: the entry there must be held, with the same term and on disk,
+// by a quorum of the leader's configuration (thesis §3.6, §4.1, §4.3).
+// Log Matching makes the entries before it held too.
 func (c *Checker) checkCommitQuorum(node *nodeRecord, ledThisTerm bool, commitIndex raft.Index) {
 	if node.role != raft.Leader || !ledThisTerm || commitIndex <= node.commitChecked || commitIndex > node.log.length() {
 		node.commitChecked = max(node.commitChecked, commitIndex)
@@ -136,9 +136,11 @@ func (c *Checker) checkCommitQuorum(node *nodeRecord, ledThisTerm bool, commitIn
 	if term == 0 {
 		return // inside the leader's snapshot: not known (compaction.go)
 	}
+	// A node holds the entry once it is on its disk: an entry in memory
+	// only does not count (thesis §3.8, §10.2.1).
 	holds := func(id raft.NodeID) bool {
 		record, seen := c.seen(id)
-		return seen && record.log.term(commitIndex) == term
+		return seen && record.log.term(commitIndex) == term && commitIndex <= record.written
 	}
 	if configuration.HasQuorum(holds) {
 		return

@@ -142,7 +142,25 @@ func nodeView(node *localNode, unchanged raft.Index) check.NodeView {
 		SnapshotIndex: core.SnapshotIndex(),
 		SnapshotTerm:  core.SnapshotTerm(),
 		Unchanged:     unchanged,
+		Written:       writtenIndex(node),
+		WrittenKnown:  true,
 	}
+}
+
+// writtenIndex is how far the node's log is on its disk, for the checker's
+// Commit Quorum (check.NodeView.Written): not the entries of a write still
+// running, nor those the core changed after it last handed its entries out
+// to be saved (thesis §10.2.1). Everything else was saved before the node
+// was shown (process.go, disk.go).
+func writtenIndex(node *localNode) raft.Index {
+	written := node.core.LastIndex()
+	if node.writing != nil && len(node.writing.ready.Entries) > 0 {
+		written = min(written, node.writing.ready.Entries[0].Index-1)
+	}
+	if from := node.core.UnsavedFrom(); from != 0 {
+		written = min(written, from-1)
+	}
+	return written
 }
 
 // committedCommands returns the client commands committed in leader's

@@ -50,9 +50,10 @@ type Config struct {
 	MaxEntriesPerMessage int
 	MaxInflight          int
 	// ParallelLeaderWrite: the leader sends AppendEntries while it writes
-	// to its own disk, and counts itself towards commitment only up to
-	// what its host has acknowledged durable (thesis §10.2.1,
-	// parallel_write.go). Hosts then send Ready.EarlyMessages first.
+	// to its own disk (thesis §10.2.1, parallel_write.go). Hosts then send
+	// Ready.EarlyMessages first. With it or without, the leader counts
+	// itself towards commitment only up to what its host has acknowledged
+	// durable.
 	ParallelLeaderWrite bool
 
 	// Bugs are deliberately wrong rules, for lessons and to prove that the
@@ -81,10 +82,16 @@ type Bugs struct {
 	// one commits (breaks thesis §4.1, §4.3): thesis Fig. 4.2's two
 	// disjoint majorities.
 	UnsafeMembership bool
+	// LeaderCountsUnwritten makes a leader under the parallel write count
+	// every entry of its log for itself, written to its disk or not
+	// (breaks thesis §10.2.1, which lets the leader count itself only once
+	// its own write is done): an entry can commit on the leader's memory
+	// and one follower's disk, and a crash of the leader loses it.
+	LeaderCountsUnwritten bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -99,6 +106,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.LeaseWithoutStickiness = on
 	case "unsafe-membership":
 		b.UnsafeMembership = on
+	case "leader-counts-unwritten":
+		b.LeaderCountsUnwritten = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -122,6 +131,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.UnsafeMembership {
 		names = append(names, "unsafe-membership")
+	}
+	if b.LeaderCountsUnwritten {
+		names = append(names, "leader-counts-unwritten")
 	}
 	return names
 }

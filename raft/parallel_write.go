@@ -4,20 +4,21 @@ package raft
 // Config.ParallelLeaderWrite.
 //
 // The leader sends its AppendEntries before its own write to disk
-// finishes; its own match index is its last durable entry, and it may
-// commit an entry of its term as soon as a majority of match indexes
-// cover it, even before its own write is done (thesis §10.2.1, "Writing
-// to the leader's disk in parallel").
+// finishes; it may commit an entry of its term as soon as a majority of
+// match indexes cover it, even before its own write is done (thesis
+// §10.2.1, "Writing to the leader's disk in parallel").
 //
-// Without the switch a leader counts every entry of its log as its own
-// match index, because the host persists a Ready before it sends the
-// Ready's messages (thesis §3.8). With it, the host may send the leader's
-// AppendEntries first (Ready.EarlyMessages) and persist meanwhile, so the
-// leader's own match index is the last entry the host has acknowledged
-// durable by passing its Ready to Advance. An entry may then commit on the
-// followers alone, before the leader's own write is done: it is still on a
-// majority of disks. Followers are unchanged: they persist before they
-// answer.
+// With the switch or without, the leader's own match index is the last
+// entry its host has acknowledged durable by passing its Ready to Advance:
+// an entry in the leader's memory only is on no disk (thesis §3.8). Without
+// the switch the host persists a Ready before it sends the Ready's
+// messages, so the followers' answers come after the leader's write
+// anyway; a leader that is a majority on its own commits at Advance. With
+// it, the host may send the leader's AppendEntries first
+// (Ready.EarlyMessages) and persist meanwhile, and an entry may commit on
+// the followers alone, before the leader's own write is done: it is still
+// on a majority of disks. Followers are unchanged: they persist before
+// they answer.
 
 // durableState follows which entries of the log the host has made durable.
 // Invariant: index <= saving when saving is not 0; both are at most the
@@ -42,13 +43,14 @@ func (d *durableState) truncated(index Index) {
 }
 
 // ownMatchIndex is the index the node counts for itself towards
-// commitment (quorum.go): its last entry, or with the parallel write its
-// last durable entry (thesis §10.2.1).
+// commitment (quorum.go): its last durable entry (thesis §3.8, §10.2.1).
 func (r *Node) ownMatchIndex() Index {
-	if r.config.ParallelLeaderWrite {
-		return min(r.log.durable.index, r.log.lastIndex())
+	if r.config.Bugs.LeaderCountsUnwritten {
+		// Teaching bug: every entry in memory counts, written or not
+		// (breaks thesis §10.2.1).
+		return r.log.lastIndex()
 	}
-	return r.log.lastIndex()
+	return min(r.log.durable.index, r.log.lastIndex())
 }
 
 // handOutForSaving records that entries are handed to the host to persist.
@@ -59,8 +61,7 @@ func (r *Node) handOutForSaving(entries []Entry) {
 }
 
 // acknowledgeDurable records, at Advance, that the host persisted the
-// Ready's entries; a leader with the parallel write may now count them
-// for itself and commit.
+// Ready's entries; a leader may now count them for itself and commit.
 func (r *Node) acknowledgeDurable(ready Ready) {
 	n := len(ready.Entries)
 	if n == 0 {
@@ -72,7 +73,7 @@ func (r *Node) acknowledgeDurable(ready Ready) {
 		return
 	}
 	r.log.durable.index = saved
-	if r.config.ParallelLeaderWrite && r.role == Leader {
+	if r.role == Leader {
 		r.maybeCommit()
 	}
 }

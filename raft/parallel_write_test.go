@@ -141,16 +141,38 @@ func TestParallelWriteSingleNodeCommitsAtAdvance(t *testing.T) {
 	}
 }
 
-func TestParallelWriteOffCommitsSingleNodeAtOnce(t *testing.T) {
+// Without the switch too, a leader counts itself only for entries its host
+// acknowledged written at Advance: a single node commits then, not when it
+// appends. A host that hands out committed entries while its disk is busy
+// (TakeWhileWriting) would otherwise apply, and answer, an entry that is
+// on no disk at all (thesis §3.8).
+func TestParallelWriteOffSingleNodeCommitsAtAdvance(t *testing.T) {
 	tc := newTestCluster(t, 1, nil)
 	tc.campaign(1)
+	tc.requireRole(1, Leader, 1)
 	node := tc.nodes[1]
 	index, _, err := node.Propose([]byte("x=1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := node.CommitIndex(); got != index {
-		t.Fatalf("without the switch a single node commits at once: %d, want %d", got, index)
+	ready := node.Ready()
+	if len(ready.Entries) != 1 || len(ready.CommittedEntries) != 0 {
+		t.Fatalf("Ready: entries %+v, committed %+v; want the new entry to write and nothing committed", ready.Entries, ready.CommittedEntries)
+	}
+	// x=2 comes while the disk writes x=1.
+	if _, _, err := node.Propose([]byte("x=2")); err != nil {
+		t.Fatal(err)
+	}
+	if work := node.TakeWhileWriting(); len(work.CommittedEntries) != 0 || node.CommitIndex() >= index {
+		t.Fatalf("committed %d and handed out %+v during the write of %d", node.CommitIndex(), work.CommittedEntries, index)
+	}
+	finishLeaderWrite(tc, ready) // and then the write of x=2
+	if got := node.CommitIndex(); got != index+1 {
+		t.Fatalf("commit index %d after both writes, want %d", got, index+1)
+	}
+	tc.stabilize()
+	if got := tc.machines[1]; len(got) != 2 || got[0] != "x=1" || got[1] != "x=2" {
+		t.Fatalf("applied %q, want [x=1 x=2]", got)
 	}
 }
 
@@ -409,5 +431,27 @@ func TestTakeWhileWritingSendsNewEntriesAtOnce(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The teaching bug LeaderCountsUnwritten breaks exactly the rule of the
+// test above: the leader counts its own unwritten entry, so n2's disk and
+// n1's memory make a "majority" (thesis §10.2.1).
+func TestLeaderCountsUnwrittenBugCommitsWithOneFollower(t *testing.T) {
+	tc := newTestCluster(t, 3, func(c *Config) {
+		c.ParallelLeaderWrite = true
+		c.Bugs.LeaderCountsUnwritten = true
+	})
+	tc.campaign(1)
+	tc.stabilize()
+	tc.requireRole(1, Leader, 1)
+	tc.isolate(3)
+	index, _, err := tc.nodes[1].Propose([]byte("x=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendEarly(tc)
+	if got := tc.nodes[1].CommitIndex(); got != index {
+		t.Fatalf("n1 commit index %d with its own write still running, want %d: the bug counts the unwritten entry", got, index)
 	}
 }

@@ -87,8 +87,8 @@ func (r *Node) Ready() Ready {
 
 // Advance acknowledges that the host carried out a Ready: its state is
 // durable, its messages are sent and its committed entries are applied.
-// With Config.ParallelLeaderWrite a leader may commit here, once its own
-// write is done (thesis §10.2.1).
+// A leader may commit here, once its own write is done (thesis §3.8,
+// §10.2.1).
 func (r *Node) Advance(ready Ready) {
 	if ready.RestoreStateMachine {
 		r.lastApplied = max(r.lastApplied, ready.Snapshot.LastIncludedIndex)

@@ -72,12 +72,17 @@ Faults (--faults, comma-separated):
 Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
 (§3.6.1), forget-vote (§3.8), lease-without-stickiness (leases trusted with
 PreVote alone, §6.4.1), unsafe-membership (voters switched at once,
-without joint consensus: thesis Fig. 4.2), and lazy-sync (set sync lazy: a
-kill loses the last second of writes). With any of them on, the default
-1000 seeds find a failure on 3 nodes and on 5.
+without joint consensus: thesis Fig. 4.2), leader-counts-unwritten (a
+leader writing in parallel counts entries not yet on its disk, §10.2.1),
+and lazy-sync (set sync lazy: a kill loses the last second of writes).
+With any of them on, the default 1000 seeds find a failure on 3 nodes and
+on 5.
 
 Half the seeds run the bare algorithm of chapter 3 (no PreVote, CheckQuorum,
 leader no-op or stickiness), the other half draw each extension at random.
+A quarter of the seeds run on slow disks (1-7 ms a write, one node three
+times slower, group commit and the leader's parallel write each on or off:
+§10.2.1, §10.2.2).
 A leader that has just won is often crashed, rebooted or stranded at once.
 Reads without the log (read=index, read=lease) go to the leader or to any
 one node. Whenever two nodes believe they lead, a leader race writes through

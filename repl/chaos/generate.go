@@ -151,6 +151,7 @@ func (g *generator) header() bool {
 		"client-timeout=" + clientTimeout.String(),
 		g.snapshotThresholdWord(),
 	}
+	words = append(words, g.diskWords()...)
 	for _, bug := range g.options.Bugs {
 		if bug == BugLazySync {
 			words = append(words, "sync=lazy")
