@@ -104,6 +104,10 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 	var nextFault time.Duration
 	newLeader := raft.None
 	race := &leaderRace{clientID: uint64(max(options.Clients, 1) + 2)}
+	// Transfer races draw from their own stream, so the other draws of a
+	// seed stay as they were (campaign_transfer.go).
+	transfers := transferRace{}
+	transferRandom := rand.New(rand.NewPCG(options.Seed, 0x7472616e73666572))
 	cancel := c.Subscribe(func(record Record) {
 		if reads {
 			race.observe(c, record)
@@ -210,7 +214,15 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			newLeader = raft.None
 			result.Faults++
 			nextFault = c.now + time.Duration(1+random.IntN(faultSpacing))*time.Millisecond
+		} else if c.now >= nextFault && transfers.leader != raft.None {
+			transfers.cut(c, options.Nodes)
+			nextFault = c.now + time.Duration(1+random.IntN(faultSpacing))*time.Millisecond
 		} else if c.now >= nextFault {
+			if due, started := c.maybeStartTransferRace(&transfers, reads, transferRandom, options.Nodes); started {
+				result.Faults++
+				nextFault = due
+				continue
+			}
 			switch {
 			case reads:
 				c.injectReadFault(random, options.Nodes)

@@ -88,10 +88,15 @@ type Bugs struct {
 	// its own write is done): an entry can commit on the leader's memory
 	// and one follower's disk, and a crash of the leader loses it.
 	LeaderCountsUnwritten bool
+	// LeaseAfterTransfer trusts leases again once a leadership transfer is
+	// abandoned, though its TimeoutNow may still reach the target, which
+	// is then elected with the votes of servers that still hear the old
+	// leader (breaks thesis §3.10 with §6.4.1): a stale read.
+	LeaseAfterTransfer bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -108,6 +113,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.UnsafeMembership = on
 	case "leader-counts-unwritten":
 		b.LeaderCountsUnwritten = on
+	case "lease-after-transfer":
+		b.LeaseAfterTransfer = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -134,6 +141,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.LeaderCountsUnwritten {
 		names = append(names, "leader-counts-unwritten")
+	}
+	if b.LeaseAfterTransfer {
+		names = append(names, "lease-after-transfer")
 	}
 	return names
 }

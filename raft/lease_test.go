@@ -175,3 +175,44 @@ func (tc *testCluster) reconnect(a, b NodeID) {
 	delete(tc.cut, [2]NodeID{a, b})
 	delete(tc.cut, [2]NodeID{b, a})
 }
+
+// A leader that sent TimeoutNow trusts no lease for the rest of its term,
+// even once the transfer is abandoned: the TimeoutNow may still arrive, and
+// its target is elected with votes that stickiness lets through (thesis
+// §3.10, §4.2.3). The teaching bug LeaseAfterTransfer trusts the lease
+// again.
+func TestNoLeaseAfterTimeoutNowForTheRestOfTheTerm(t *testing.T) { // thesis §3.10, §6.4.1
+	for _, bug := range []bool{false, true} {
+		tc := newTestCluster(t, 3, func(config *Config) {
+			config.Stickiness = true
+			config.Bugs.LeaseAfterTransfer = bug
+		})
+		tc.campaign(1)
+		tc.stabilize()
+		tc.propose(1, "x=1")
+		tc.stabilize()
+		leader := tc.nodes[1]
+		tc.cut[[2]NodeID{1, 2}] = true // the TimeoutNow is lost, or very late
+		if err := leader.TransferLeadership(2); err != nil {
+			t.Fatal(err)
+		}
+		tc.stabilize()
+		for range tc.configs[1].ElectionTicksMin {
+			tc.tick(1, 1)
+			tc.stabilize()
+		}
+		if got := leader.Transferring(); got != None {
+			t.Fatalf("bug %v: the transfer to %v was not abandoned", bug, got)
+		}
+		// A fresh heartbeat round that n3 answers.
+		tc.tick(1, tc.configs[1].HeartbeatTicks)
+		tc.stabilize()
+		err := leader.ReadIndex(1, true)
+		switch {
+		case !bug && !errors.Is(err, ErrLeaseAfterTimeoutNow):
+			t.Fatalf("lease read after the TimeoutNow: %v, want %v", err, ErrLeaseAfterTimeoutNow)
+		case bug && err != nil:
+			t.Fatalf("with the teaching bug the lease read should be trusted: %v", err)
+		}
+	}
+}

@@ -29,6 +29,9 @@ type Node struct {
 	// leadership transfer in progress (thesis §3.10).
 	catchUp  catchUpState
 	transfer transferState
+	// timeoutNowTerm is the last term in which this leader sent TimeoutNow:
+	// for the rest of that term it trusts no lease (read.go).
+	timeoutNowTerm Term
 	// transferElection: this candidacy was started by TimeoutNow, so its
 	// RequestVotes may disrupt a current leader (thesis §4.2.3).
 	transferElection bool

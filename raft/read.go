@@ -33,6 +33,9 @@ var (
 	// ErrLeaseUnsafe: without stickiness a follower can vote for a new
 	// leader while it still hears the old one, so no lease holds.
 	ErrLeaseUnsafe = errors.New("lease reads need stickiness on (`set stickiness on`): followers that hear the leader must refuse real votes (thesis §4.2.3); PreVote alone lets a new leader be elected while the lease holds (thesis §6.4.1)")
+	// ErrLeaseAfterTimeoutNow: the leader sent TimeoutNow in this term, so
+	// its target may still be elected at any moment.
+	ErrLeaseAfterTimeoutNow = errors.New("no lease for the rest of this term: the leader sent TimeoutNow, and its target may still get it and be elected whatever the others heard (thesis §3.10, §4.2.3); read with read=index")
 )
 
 // leaseDriftPercent is the clock drift the lease allows for: a lease lasts
@@ -75,6 +78,9 @@ func (r *Node) ReadIndex(request uint64, lease bool) error {
 		if !r.leaseSafe() {
 			return ErrLeaseUnsafe
 		}
+		if r.leaseEndedByTransfer() {
+			return ErrLeaseAfterTimeoutNow
+		}
 		if index == 0 || r.leaderTicks >= r.leaseUntil() {
 			return ErrNoLease
 		}
@@ -110,6 +116,18 @@ func (r *Node) leaseSafe() bool {
 	return r.config.Stickiness || r.config.Bugs.LeaseWithoutStickiness
 }
 
+// leaseEndedByTransfer reports whether this leader sent TimeoutNow in its
+// current term. The target of a TimeoutNow campaigns at once, and its
+// RequestVotes get votes even from servers that heard this leader a moment
+// ago (they may disrupt: thesis §3.10, §4.2.3), so the argument of a lease
+// fails. And a TimeoutNow may arrive long after the transfer was abandoned
+// (a slow link), so the lease stays off for the rest of the term, not only
+// while the transfer runs. The teaching bug LeaseAfterTransfer trusts
+// leases again once the transfer is abandoned.
+func (r *Node) leaseEndedByTransfer() bool {
+	return r.timeoutNowTerm == r.term && r.term != 0 && !r.config.Bugs.LeaseAfterTransfer
+}
+
 // startRound begins a heartbeat round: the AppendEntries sent from now on
 // carry its number.
 func (r *Node) startRound() {
@@ -132,7 +150,7 @@ func (r *Node) majorityRound() uint64 {
 // latest round a majority answered, plus the lease length.
 func (r *Node) leaseUntil() int {
 	round := r.majorityRound()
-	if r.transfer.target != None {
+	if r.transfer.target != None || r.leaseEndedByTransfer() {
 		return 0 // the lease ends when a transfer starts (thesis §6.4.1)
 	}
 	if round == 0 || r.readRound-round >= roundsKept {

@@ -139,6 +139,14 @@ func (r *Node) handleAppendEntriesResponse(m Message) {
 			next = m.ConflictIndex
 		}
 	}
+	// nextIndex never goes below matchIndex+1: the follower acknowledged
+	// those entries. A follower that rejects there has lost entries it
+	// had stored (a wiped or lying disk, thesis §3.8); a retry now would
+	// be rejected the same way, and with duplicated messages the retries
+	// would multiply. The next heartbeat probes again.
+	if progress.State == Probe && max(next, 1, progress.MatchIndex+1) == progress.NextIndex {
+		return
+	}
 	progress.becomeProbe(max(next, 1))
 	r.emit(Event{Kind: EventNextIndexLowered, Peer: m.From, OtherIndex: m.PrevLogIndex + 1, Index: progress.NextIndex, Section: "§3.5"})
 	r.sendAppend(m.From, false)

@@ -96,6 +96,7 @@ func (r *Node) maybeSendTimeoutNow() {
 		return
 	}
 	r.transfer.timeoutNowSent = true
+	r.timeoutNowTerm = r.term
 	r.emit(Event{Kind: EventTimeoutNowSent, Peer: r.transfer.target, Index: progress.MatchIndex, Section: "§3.10"})
 	r.send(Message{Type: MsgTimeoutNow, To: r.transfer.target})
 }

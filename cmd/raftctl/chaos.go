@@ -74,7 +74,9 @@ Bugs (--bug): commit-old-term (thesis Fig. 3.7), no-election-restriction
 PreVote alone, §6.4.1), unsafe-membership (voters switched at once,
 without joint consensus: thesis Fig. 4.2), leader-counts-unwritten (a
 leader writing in parallel counts entries not yet on its disk, §10.2.1),
-and lazy-sync (set sync lazy: a kill loses the last second of writes).
+lease-after-transfer (a lease trusted again once a transfer is abandoned,
+though its TimeoutNow may still elect the target: §3.10, §6.4.1), and
+lazy-sync (set sync lazy: a kill loses the last second of writes).
 With any of them on, the default 1000 seeds find a failure on 3 nodes and
 on 5.
 
@@ -87,6 +89,8 @@ A leader that has just won is often crashed, rebooted or stranded at once.
 Reads without the log (read=index, read=lease) go to the leader or to any
 one node. Whenever two nodes believe they lead, a leader race writes through
 the newer one and then reads the same key from the older one with a lease.
+Half the transfers go over a slow link: the leader gives up before its
+TimeoutNow arrives, then loses the others' answers just before it does.
 
 Exit status: 0 when no seed failed, 1 when one did (or raftctl itself
 crashed or got stuck, which is reported too), 2 when the command line is

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Leadership transfers and membership changes as faults (thesis §3.10,
@@ -83,7 +84,11 @@ func (g *generator) membershipLine(fault Fault) faultStep {
 		if len(targets) == 0 {
 			return faultStep{}
 		}
-		return faultStep{fmt.Sprintf("transfer n%d async", targets[g.membershipRandom.IntN(len(targets))]), true}
+		target := targets[g.membershipRandom.IntN(len(targets))]
+		if g.membershipRandom.IntN(2) == 0 && g.options.allows(FaultDelay) && g.options.allows(FaultCut) {
+			return faultStep{g.slowTransfer(leader, target), true}
+		}
+		return faultStep{fmt.Sprintf("transfer n%d async", target), true}
 	case FaultMembership:
 		var others []int
 		for id := 1; id <= g.options.Nodes; id++ {
@@ -111,3 +116,43 @@ func (g *generator) membershipLine(fault Fault) faultStep {
 	}
 	return faultStep{}
 }
+
+// slowTransfer is a transfer race (thesis §3.10, §6.4.1): the leader's
+// link to the target is slower than an election timeout, so the leader
+// gives the transfer up and takes requests again before its TimeoutNow
+// arrives; just before it arrives, every other node's messages to the
+// leader are cut, one way. The TimeoutNow then elects the target with
+// votes that stickiness lets through (§4.2.3), while the old leader still
+// believes it leads: the leader race (race.go) writes through the new one
+// and reads from the old one with a lease.
+func (g *generator) slowTransfer(leader, target int) string {
+	delay := electionMinimum + time.Duration(10+g.membershipRandom.IntN(100))*time.Millisecond
+	cutAfter := delay - time.Duration(2+g.membershipRandom.IntN(10))*time.Millisecond
+	// The TimeoutNow leaves only once the target holds the leader's whole
+	// log: a healed network lets it catch up first.
+	lines := []string{
+		"heal",
+		fmt.Sprintf("sleep %v", catchUpTime),
+		fmt.Sprintf("link n%d->n%d delay=%v-%v", leader, target, delay, delay),
+		fmt.Sprintf("transfer n%d async", target),
+		fmt.Sprintf("sleep %v", cutAfter),
+	}
+	for id := 1; id <= g.options.Nodes; id++ {
+		if id != leader {
+			lines = append(lines, fmt.Sprintf("cut n%d->n%d", id, leader))
+		}
+	}
+	g.elapsed += catchUpTime + cutAfter
+	// No request while the TimeoutNow is on its way: an entry the old
+	// leader appends now would make the target's log too short to win.
+	g.watch = watchSteps
+	return strings.Join(lines, "; ")
+}
+
+// electionMinimum is the election timeout's lower end in campaigns (the
+// REPL's default); catchUpTime is how long a slow transfer's target is
+// given to catch up on a healed network.
+const (
+	electionMinimum = 150 * time.Millisecond
+	catchUpTime     = 200 * time.Millisecond
+)
