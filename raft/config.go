@@ -93,10 +93,15 @@ type Bugs struct {
 	// is then elected with the votes of servers that still hear the old
 	// leader (breaks thesis §3.10 with §6.4.1): a stale read.
 	LeaseAfterTransfer bool
+	// LeaderDropsUncommitted makes a leader that no longer hears from a
+	// majority (CheckQuorum, thesis §6.2) delete the entries it could not
+	// commit and go on leading, instead of stepping down (breaks Leader
+	// Append-Only, thesis §3.5: a leader never deletes entries in its log).
+	LeaderDropsUncommitted bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "leader-drops-uncommitted"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -115,6 +120,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.LeaderCountsUnwritten = on
 	case "lease-after-transfer":
 		b.LeaseAfterTransfer = on
+	case "leader-drops-uncommitted":
+		b.LeaderDropsUncommitted = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -144,6 +151,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.LeaseAfterTransfer {
 		names = append(names, "lease-after-transfer")
+	}
+	if b.LeaderDropsUncommitted {
+		names = append(names, "leader-drops-uncommitted")
 	}
 	return names
 }

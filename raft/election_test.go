@@ -237,3 +237,30 @@ func TestSingleNodeElectsItself(t *testing.T) { // thesis §3.4
 		t.Fatal("a cluster of one commits at once")
 	}
 }
+
+// The teaching bug LeaderDropsUncommitted: a leader cut off from its
+// majority deletes its uncommitted entries and stays leader, where correct
+// code steps down with its log intact (thesis §6.2, §3.5).
+func TestLeaderDropsUncommittedBugDeletesOwnEntries(t *testing.T) {
+	for _, bug := range []bool{false, true} {
+		tc := newTestCluster(t, 3, func(c *Config) {
+			c.CheckQuorum = true
+			c.Bugs.LeaderDropsUncommitted = bug
+		})
+		tc.campaign(1)
+		tc.stabilize()
+		committed := tc.propose(1, "x=1")
+		tc.stabilize()
+		tc.isolate(1)
+		tc.propose(1, "x=2")
+		tc.tick(1, 2*tc.configs[1].ElectionTicksMin)
+		tc.stabilize()
+		leader := tc.nodes[1]
+		switch {
+		case bug && (leader.Role() != Leader || leader.LastIndex() != committed):
+			t.Fatalf("with the bug: role %v, last index %d; want leader, %d", leader.Role(), leader.LastIndex(), committed)
+		case !bug && (leader.Role() != Follower || leader.LastIndex() != committed+1):
+			t.Fatalf("without the bug: role %v, last index %d; want follower, %d", leader.Role(), leader.LastIndex(), committed+1)
+		}
+	}
+}

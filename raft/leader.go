@@ -64,6 +64,9 @@ func (r *Node) tickLeader() {
 	if r.config.CheckQuorum && r.electionElapsed >= r.config.ElectionTicksMin {
 		r.electionElapsed = 0
 		if !r.quorumActive() {
+			if r.config.Bugs.LeaderDropsUncommitted && r.dropUncommitted() {
+				return
+			}
 			// > If election timeout elapses without successful round of
 			// > heartbeats to majority of servers, convert to follower.
 			// > (thesis §6.2, Fig. 6.1)

@@ -204,6 +204,10 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 	case raft.EventAppendRejected:
 		return fmt.Sprintf("%s rejects AppendEntries from %v at prev %d/t%d: %s", node, nodeText(event.Peer), event.Index, event.LogTerm, rejectionReason(event)), event.Section, traceRPC
 	case raft.EventTruncated:
+		if event.Reason == raft.ReasonQuorumLost {
+			return fmt.Sprintf("%s deletes its uncommitted entries %d..%d and goes on leading, though no majority answered it (teaching bug leader-drops-uncommitted)",
+				node, event.Index, event.OtherIndex), event.Section, traceState
+		}
 		return fmt.Sprintf("%s deletes entries %d..%d: entry %d has term %d, the leader's has term %d", node, event.Index, event.OtherIndex,
 			event.Index, event.OtherTerm, event.LogTerm), event.Section, traceRPC
 	case raft.EventAppended:

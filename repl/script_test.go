@@ -15,18 +15,31 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/sc
 // and status. A script's first line may be "# keep-going".
 func runScriptFile(t *testing.T, path string) ([]byte, Status) {
 	t.Helper()
+	script := readScript(t, path)
+	return runScript(t, script, strings.HasPrefix(script, "# keep-going"))
+}
+
+// readScript returns the text of a script file.
+func readScript(t *testing.T, path string) string {
+	t.Helper()
 	script, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(script)
+}
+
+// runScript runs a script's text on a fresh session and returns its output
+// and status.
+func runScript(t *testing.T, script string, keepGoing bool) ([]byte, Status) {
+	t.Helper()
 	var out bytes.Buffer
 	session, err := NewSession(Options{Out: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer session.Close()
-	keepGoing := bytes.HasPrefix(script, []byte("# keep-going"))
-	status := session.RunScript(bytes.NewReader(script), keepGoing)
+	status := session.RunScript(strings.NewReader(script), keepGoing)
 	return out.Bytes(), status
 }
 
