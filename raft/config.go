@@ -100,60 +100,49 @@ type Bugs struct {
 	LeaderDropsUncommitted bool
 }
 
+// bugSwitches names each teaching bug and finds its switch in Bugs: one
+// table behind BugNames, SetBug and Enabled.
+var bugSwitches = []struct {
+	name  string
+	field func(*Bugs) *bool
+}{
+	{"commit-old-term", func(b *Bugs) *bool { return &b.CommitOldTerm }},
+	{"no-election-restriction", func(b *Bugs) *bool { return &b.NoElectionRestriction }},
+	{"forget-vote", func(b *Bugs) *bool { return &b.ForgetVote }},
+	{"lease-without-stickiness", func(b *Bugs) *bool { return &b.LeaseWithoutStickiness }},
+	{"unsafe-membership", func(b *Bugs) *bool { return &b.UnsafeMembership }},
+	{"leader-counts-unwritten", func(b *Bugs) *bool { return &b.LeaderCountsUnwritten }},
+	{"lease-after-transfer", func(b *Bugs) *bool { return &b.LeaseAfterTransfer }},
+	{"leader-drops-uncommitted", func(b *Bugs) *bool { return &b.LeaderDropsUncommitted }},
+}
+
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "leader-drops-uncommitted"}
+var BugNames = func() []string {
+	names := make([]string, len(bugSwitches))
+	for i, bug := range bugSwitches {
+		names[i] = bug.name
+	}
+	return names
+}()
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
-	switch name {
-	case "commit-old-term":
-		b.CommitOldTerm = on
-	case "no-election-restriction":
-		b.NoElectionRestriction = on
-	case "forget-vote":
-		b.ForgetVote = on
-	case "lease-without-stickiness":
-		b.LeaseWithoutStickiness = on
-	case "unsafe-membership":
-		b.UnsafeMembership = on
-	case "leader-counts-unwritten":
-		b.LeaderCountsUnwritten = on
-	case "lease-after-transfer":
-		b.LeaseAfterTransfer = on
-	case "leader-drops-uncommitted":
-		b.LeaderDropsUncommitted = on
-	default:
-		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
+	for _, bug := range bugSwitches {
+		if bug.name == name {
+			*bug.field(b) = on
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 }
 
 // Enabled lists the names of the bugs that are on.
 func (b Bugs) Enabled() []string {
 	var names []string
-	if b.CommitOldTerm {
-		names = append(names, "commit-old-term")
-	}
-	if b.NoElectionRestriction {
-		names = append(names, "no-election-restriction")
-	}
-	if b.ForgetVote {
-		names = append(names, "forget-vote")
-	}
-	if b.LeaseWithoutStickiness {
-		names = append(names, "lease-without-stickiness")
-	}
-	if b.UnsafeMembership {
-		names = append(names, "unsafe-membership")
-	}
-	if b.LeaderCountsUnwritten {
-		names = append(names, "leader-counts-unwritten")
-	}
-	if b.LeaseAfterTransfer {
-		names = append(names, "lease-after-transfer")
-	}
-	if b.LeaderDropsUncommitted {
-		names = append(names, "leader-drops-uncommitted")
+	for _, bug := range bugSwitches {
+		if *bug.field(&b) {
+			names = append(names, bug.name)
+		}
 	}
 	return names
 }
