@@ -93,10 +93,18 @@ type Bugs struct {
 	// is then elected with the votes of servers that still hear the old
 	// leader (breaks thesis §3.10 with §6.4.1): a stale read.
 	LeaseAfterTransfer bool
+	// SkipPrevTerm makes a follower's consistency check look only for an
+	// entry at PrevLogIndex, not at its term (breaks thesis §3.5: "If the
+	// follower does not find an entry in its log with the same index and
+	// term, then it refuses the new entries"): the follower appends the
+	// leader's entries after an entry of another term, so two logs share
+	// an entry but not the entries before it (Log Matching), and it may
+	// apply a command the cluster never committed.
+	SkipPrevTerm bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -115,6 +123,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.LeaderCountsUnwritten = on
 	case "lease-after-transfer":
 		b.LeaseAfterTransfer = on
+	case "skip-prev-term":
+		b.SkipPrevTerm = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -144,6 +154,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.LeaseAfterTransfer {
 		names = append(names, "lease-after-transfer")
+	}
+	if b.SkipPrevTerm {
+		names = append(names, "skip-prev-term")
 	}
 	return names
 }

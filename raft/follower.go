@@ -67,9 +67,9 @@ func (r *Node) handleAppendEntries(m Message) {
 	m = r.skipCompacted(m)
 	// The consistency check (thesis §3.5): "If the follower does not find an
 	// entry in its log with the same index and term, then it refuses the
-	// new entries."
+	// new entries." The teaching bug SkipPrevTerm checks the index only.
 	ourTerm, present := r.log.term(m.PrevLogIndex)
-	if !present || ourTerm != m.PrevLogTerm {
+	if !present || (ourTerm != m.PrevLogTerm && !r.config.Bugs.SkipPrevTerm) {
 		rejection := Event{Kind: EventAppendRejected, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, Section: "§3.5"}
 		if !present {
 			rejection.Reason, rejection.OtherIndex = ReasonMissingEntry, r.log.lastIndex()
