@@ -101,10 +101,18 @@ type Bugs struct {
 	// an entry but not the entries before it (Log Matching), and it may
 	// apply a command the cluster never committed.
 	SkipPrevTerm bool
+	// HalfQuorum makes a (pre-)candidate win with the votes of half of the
+	// voters (n/2 rather than n/2+1) instead of a majority (breaks thesis
+	// §3.4: "a candidate wins an election if it receives votes from a
+	// majority of the servers in the full cluster"). Two halves need not
+	// overlap, so two candidates can win the same term (Election Safety);
+	// with three voters a candidate's own vote elects it. Commitment still
+	// counts a majority.
+	HalfQuorum bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term", "half-quorum"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -125,6 +133,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.LeaseAfterTransfer = on
 	case "skip-prev-term":
 		b.SkipPrevTerm = on
+	case "half-quorum":
+		b.HalfQuorum = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -157,6 +167,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.SkipPrevTerm {
 		names = append(names, "skip-prev-term")
+	}
+	if b.HalfQuorum {
+		names = append(names, "half-quorum")
 	}
 	return names
 }

@@ -61,3 +61,11 @@ func TestSkipPrevTermBugIsCaught(t *testing.T) {
 		"error: Log Matching (§3.5): n1 and n2 both hold index 4 term 3 but differ at index 2",
 		"error: State Machine Safety (§3.6.3): n2 applied index 2 term 2 (no-op) but n1 applied index 2 term 1 (x=1)")
 }
+
+// The claim of the election lesson (thesis §3.4): a candidate needs a
+// majority of the whole cluster, so a term has at most one leader. With
+// the teaching bug half-quorum, Election Safety must fail.
+func TestHalfQuorumBugIsCaught(t *testing.T) {
+	requireCaught(t, "testdata/regressions/half_quorum_bug.txt", "half-quorum",
+		"error: Election Safety (§3.4): n3 and n1 both leaders in term 1")
+}
