@@ -109,10 +109,17 @@ type Bugs struct {
 	// with three voters a candidate's own vote elects it. Commitment still
 	// counts a majority.
 	HalfQuorum bool
+	// ReadBeforeOwnCommit lets a leader take its commit index as the read
+	// index before it has committed an entry of its own term (breaks
+	// thesis §6.4 step 1: "If the leader has not yet marked an entry from
+	// its current term committed, it waits until it has done so"): a new
+	// leader's commit index can lag behind what its predecessor committed
+	// and acknowledged, so a ReadIndex or lease read returns a stale value.
+	ReadBeforeOwnCommit bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term", "half-quorum"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term", "half-quorum", "read-before-own-commit"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -135,6 +142,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.SkipPrevTerm = on
 	case "half-quorum":
 		b.HalfQuorum = on
+	case "read-before-own-commit":
+		b.ReadBeforeOwnCommit = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -170,6 +179,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.HalfQuorum {
 		names = append(names, "half-quorum")
+	}
+	if b.ReadBeforeOwnCommit {
+		names = append(names, "read-before-own-commit")
 	}
 	return names
 }

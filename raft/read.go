@@ -71,7 +71,7 @@ func (r *Node) ReadIndex(request uint64, lease bool) error {
 		return &TransferError{Target: r.transfer.target}
 	}
 	index := Index(0)
-	if term, _ := r.log.term(r.commitIndex); term == r.term {
+	if term, _ := r.log.term(r.commitIndex); term == r.term || r.config.Bugs.ReadBeforeOwnCommit {
 		index = r.commitIndex
 	}
 	if lease {

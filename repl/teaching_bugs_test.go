@@ -35,7 +35,7 @@ func runWithoutBug(t *testing.T, path, bug string) ([]byte, Status) {
 
 // requireCaught runs a teaching bug's regression script and requires each
 // of the violations named in want; the same script without the bug must
-// stay safe.
+// stay safe and linearizable.
 func requireCaught(t *testing.T, path, bug string, want ...string) {
 	t.Helper()
 	output, status := runScriptFile(t, path)
@@ -48,7 +48,7 @@ func requireCaught(t *testing.T, path, bug string, want ...string) {
 		}
 	}
 	output, status = runWithoutBug(t, path, bug)
-	if status != StatusOK || strings.Contains(string(output), "violation") {
+	if status != StatusOK || strings.Contains(string(output), "violation") || strings.Contains(string(output), "not linearizable") {
 		t.Fatalf("without %s: status %d:\n%s", bug, status, output)
 	}
 }
@@ -68,4 +68,14 @@ func TestSkipPrevTermBugIsCaught(t *testing.T) {
 func TestHalfQuorumBugIsCaught(t *testing.T) {
 	requireCaught(t, "testdata/regressions/half_quorum_bug.txt", "half-quorum",
 		"error: Election Safety (§3.4): n3 and n1 both leaders in term 1")
+}
+
+// The claim of the reads lesson (thesis §6.4 step 1): a new leader serves
+// ReadIndex reads only once it has committed an entry of its term. With
+// the teaching bug read-before-own-commit, n2 reads x=1 at its lagging
+// commit index after x=2 was acknowledged, and linearizability must fail.
+func TestReadBeforeOwnCommitBugIsCaught(t *testing.T) {
+	requireCaught(t, "testdata/regressions/read_before_own_commit_bug.txt", "read-before-own-commit",
+		"x=1 (read index 2, n2, read=index",
+		"error: not linearizable: no order of the operations on key x matches one copy of the data")
 }
