@@ -116,10 +116,16 @@ type Bugs struct {
 	// leader's commit index can lag behind what its predecessor committed
 	// and acknowledged, so a ReadIndex or lease read returns a stale value.
 	ReadBeforeOwnCommit bool
+	// AcceptStaleTerm makes a follower or candidate handle AppendEntries
+	// from a leader of an older term as if it were current (breaks thesis
+	// §3.3: "If a server receives a request with a stale term number, it
+	// rejects the request"): a deposed leader's entries overwrite entries
+	// that its successor committed. The server keeps its term and role.
+	AcceptStaleTerm bool
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.
-var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term", "half-quorum", "read-before-own-commit"}
+var BugNames = []string{"commit-old-term", "no-election-restriction", "forget-vote", "lease-without-stickiness", "unsafe-membership", "leader-counts-unwritten", "lease-after-transfer", "skip-prev-term", "half-quorum", "read-before-own-commit", "accept-stale-term"}
 
 // SetBug turns the named teaching bug on or off.
 func (b *Bugs) SetBug(name string, on bool) error {
@@ -144,6 +150,8 @@ func (b *Bugs) SetBug(name string, on bool) error {
 		b.HalfQuorum = on
 	case "read-before-own-commit":
 		b.ReadBeforeOwnCommit = on
+	case "accept-stale-term":
+		b.AcceptStaleTerm = on
 	default:
 		return fmt.Errorf("unknown bug %q (bugs: %v)", name, BugNames)
 	}
@@ -182,6 +190,9 @@ func (b Bugs) Enabled() []string {
 	}
 	if b.ReadBeforeOwnCommit {
 		names = append(names, "read-before-own-commit")
+	}
+	if b.AcceptStaleTerm {
+		names = append(names, "accept-stale-term")
 	}
 	return names
 }

@@ -79,3 +79,13 @@ func TestReadBeforeOwnCommitBugIsCaught(t *testing.T) {
 		"x=1 (read index 2, n2, read=index",
 		"error: not linearizable: no order of the operations on key x matches one copy of the data")
 }
+
+// The claim of the basics lesson (thesis §3.3): a server rejects requests
+// of a stale term, so a deposed leader cannot overwrite what its successor
+// committed. With the teaching bug accept-stale-term, Leader Completeness
+// and State Machine Safety must fail.
+func TestAcceptStaleTermBugIsCaught(t *testing.T) {
+	requireCaught(t, "testdata/regressions/accept_stale_term_bug.txt", "accept-stale-term",
+		"error: Leader Completeness (§3.6): n2 saw index 3 term 2 (x=2) committed in term 2, but n3, leader of term 3",
+		"error: State Machine Safety (§3.6.3): n2 applied index 2 term 2 (no-op) but n1 applied index 2 term 1 (x=1)")
+}
