@@ -43,6 +43,9 @@ func boltSaves(t *testing.T, c *Local) uint64 {
 		}
 		saves += bolt.Saves()
 	}
+	if writes := c.Writes(); writes != saves {
+		t.Fatalf("Local.Writes() = %d, but the nodes' bbolt stores counted %d transactions", writes, saves)
+	}
 	return saves
 }
 

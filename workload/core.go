@@ -146,3 +146,14 @@ func (s *coreSystem) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Writes counts the storage writes of the nodes (WriteCounter).
+func (s *coreSystem) Writes() uint64 {
+	var total uint64
+	for _, node := range s.nodes {
+		if counter, ok := node.storage.(interface{ Saves() uint64 }); ok {
+			total += counter.Saves()
+		}
+	}
+	return total
+}

@@ -161,3 +161,6 @@ func (s *localSystem) Close() error {
 	s.cancel()
 	return s.cluster.Close()
 }
+
+// Writes counts the storage writes of the cluster's nodes (WriteCounter).
+func (s *localSystem) Writes() uint64 { return s.cluster.Writes() }

@@ -80,3 +80,10 @@ func Percentile(sorted []time.Duration, fraction float64) time.Duration {
 	rank := int(math.Ceil(fraction*float64(len(sorted)))) - 1
 	return sorted[min(max(rank, 0), len(sorted)-1)]
 }
+
+// WriteCounter is a System that counts its nodes' storage writes (one
+// bbolt transaction each on disk), so a benchmark can report how many
+// commands each write carries (group commit, thesis §10.2.2).
+type WriteCounter interface {
+	Writes() uint64
+}
