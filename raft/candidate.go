@@ -91,7 +91,7 @@ func (r *Node) stepCandidate(m Message) {
 	}
 	r.votes[m.From] = m.VoteGranted
 	granted, _ := r.voteCounts()
-	r.emit(Event{Kind: EventVoteReceived, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), Count: granted, Quorum: r.quorum(), Configuration: r.jointConfiguration(), Section: sectionOfVote(preVote)})
+	r.emit(Event{Kind: EventVoteReceived, Peer: m.From, PreVote: preVote, VotedFor: voteTarget(m), Count: granted, Quorum: r.electionQuorum(), Configuration: r.jointConfiguration(), Section: sectionOfVote(preVote)})
 	r.decideElection()
 }
 
@@ -121,8 +121,8 @@ func (r *Node) decideElection() bool {
 	// Votes count per configuration, of both halves when joint (thesis
 	// §4.3); a candidate outside its configuration does not count its own
 	// (thesis §4.2.2).
-	won := r.configuration.HasQuorum(func(id NodeID) bool { return r.votes[id] })
-	lost := !r.configuration.HasQuorum(func(id NodeID) bool {
+	won := r.hasElectionQuorum(func(id NodeID) bool { return r.votes[id] })
+	lost := !r.hasElectionQuorum(func(id NodeID) bool {
 		vote, answered := r.votes[id]
 		return vote || !answered
 	})

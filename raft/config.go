@@ -98,6 +98,35 @@ type Bugs struct {
 	// commit and go on leading, instead of stepping down (breaks Leader
 	// Append-Only, thesis §3.5: a leader never deletes entries in its log).
 	LeaderDropsUncommitted bool
+	// SkipPrevTerm makes a follower's consistency check look only for an
+	// entry at PrevLogIndex, not at its term (breaks thesis §3.5: "If the
+	// follower does not find an entry in its log with the same index and
+	// term, then it refuses the new entries"): the follower appends the
+	// leader's entries after an entry of another term, so two logs share
+	// an entry but not the entries before it (Log Matching), and it may
+	// apply a command the cluster never committed.
+	SkipPrevTerm bool
+	// HalfQuorum makes a (pre-)candidate win with the votes of half of the
+	// voters (n/2 rather than n/2+1) instead of a majority (breaks thesis
+	// §3.4: "a candidate wins an election if it receives votes from a
+	// majority of the servers in the full cluster"). Two halves need not
+	// overlap, so two candidates can win the same term (Election Safety);
+	// with three voters a candidate's own vote elects it. Commitment still
+	// counts a majority.
+	HalfQuorum bool
+	// ReadBeforeOwnCommit lets a leader take its commit index as the read
+	// index before it has committed an entry of its own term (breaks
+	// thesis §6.4 step 1: "If the leader has not yet marked an entry from
+	// its current term committed, it waits until it has done so"): a new
+	// leader's commit index can lag behind what its predecessor committed
+	// and acknowledged, so a ReadIndex or lease read returns a stale value.
+	ReadBeforeOwnCommit bool
+	// AcceptStaleTerm makes a follower or candidate handle AppendEntries
+	// from a leader of an older term as if it were current (breaks thesis
+	// §3.3: "If a server receives a request with a stale term number, it
+	// rejects the request"): a deposed leader's entries overwrite entries
+	// that its successor committed. The server keeps its term and role.
+	AcceptStaleTerm bool
 }
 
 // bugSwitches names each teaching bug and finds its switch in Bugs: one
@@ -114,6 +143,10 @@ var bugSwitches = []struct {
 	{"leader-counts-unwritten", func(b *Bugs) *bool { return &b.LeaderCountsUnwritten }},
 	{"lease-after-transfer", func(b *Bugs) *bool { return &b.LeaseAfterTransfer }},
 	{"leader-drops-uncommitted", func(b *Bugs) *bool { return &b.LeaderDropsUncommitted }},
+	{"skip-prev-term", func(b *Bugs) *bool { return &b.SkipPrevTerm }},
+	{"half-quorum", func(b *Bugs) *bool { return &b.HalfQuorum }},
+	{"read-before-own-commit", func(b *Bugs) *bool { return &b.ReadBeforeOwnCommit }},
+	{"accept-stale-term", func(b *Bugs) *bool { return &b.AcceptStaleTerm }},
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.

@@ -47,29 +47,33 @@ func (r *Node) tickElection() {
 }
 
 // handleAppendEntries is the receiver side of AppendEntries (thesis
-// Fig. 3.1). The message's term equals ours (stepTerm saw to that).
+// Fig. 3.1). The message's term equals ours (stepTerm saw to that), or
+// with the teaching bug AcceptStaleTerm is older: then the server keeps
+// its term, role, leader and timer, and handles only the entries.
 func (r *Node) handleAppendEntries(m Message) {
 	if r.role == Leader {
 		// Two leaders in one term: impossible with correct rules (Election
 		// Safety, thesis §3.4). Teaching bugs can cause it; check/ reports it.
 		return
 	}
-	if r.role != Follower || r.leader != m.From {
-		// > If the leader's term ... is at least as large as the candidate's
-		// > current term, then the candidate recognizes the leader as
-		// > legitimate and returns to follower state. (thesis §3.4)
-		r.becomeFollower(m.Term, m.From, ReasonLeaderHeard)
+	if stale := m.Term < r.term; !stale {
+		if r.role != Follower || r.leader != m.From {
+			// > If the leader's term ... is at least as large as the candidate's
+			// > current term, then the candidate recognizes the leader as
+			// > legitimate and returns to follower state. (thesis §3.4)
+			r.becomeFollower(m.Term, m.From, ReasonLeaderHeard)
+		}
+		r.electionElapsed = 0
+		r.ticksSinceLeader = 0
 	}
-	r.electionElapsed = 0
-	r.ticksSinceLeader = 0
 
 	reply := Message{Type: MsgAppendEntriesResp, To: m.From, PrevLogIndex: m.PrevLogIndex, ReadRound: m.ReadRound}
 	m = r.skipCompacted(m)
 	// The consistency check (thesis §3.5): "If the follower does not find an
 	// entry in its log with the same index and term, then it refuses the
-	// new entries."
+	// new entries." The teaching bug SkipPrevTerm checks the index only.
 	ourTerm, present := r.log.term(m.PrevLogIndex)
-	if !present || ourTerm != m.PrevLogTerm {
+	if !present || (ourTerm != m.PrevLogTerm && !r.config.Bugs.SkipPrevTerm) {
 		rejection := Event{Kind: EventAppendRejected, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, Section: "§3.5"}
 		if !present {
 			rejection.Reason, rejection.OtherIndex = ReasonMissingEntry, r.log.lastIndex()

@@ -26,7 +26,7 @@ func (r *Node) becomeLeader(votes int) {
 			r.progress[peer] = &Progress{NextIndex: r.log.lastIndex() + 1, RecentActive: true}
 		}
 	}
-	r.emit(Event{Kind: EventRoleChanged, PreviousRole: previous, Role: Leader, Reason: ReasonElectionWon, Count: votes, Quorum: r.quorum(), Configuration: r.jointConfiguration(), Section: "§3.4"})
+	r.emit(Event{Kind: EventRoleChanged, PreviousRole: previous, Role: Leader, Reason: ReasonElectionWon, Count: votes, Quorum: r.electionQuorum(), Configuration: r.jointConfiguration(), Section: "§3.4"})
 	if r.config.LeaderNoop {
 		// > Upon becoming leader, append no-op entry to log (thesis §6.4,
 		// > Fig. 6.1)

@@ -258,6 +258,9 @@ func (r *Node) stepTerm(m Message) bool {
 		r.becomeFollower(m.Term, leader, ReasonHigherTerm)
 		return true
 	case m.Term < r.term:
+		if m.Type == MsgAppendEntries && r.role != Leader && r.config.Bugs.AcceptStaleTerm {
+			return true // the teaching bug: handled as if current
+		}
 		r.rejectStale(m)
 		return false
 	}

@@ -5,9 +5,18 @@ package raft
 // majority of the servers in the full cluster").
 func (r *Node) quorum() int { return majority(r.configuration.Voters) }
 
+// electionQuorum is the number of votes that elect a candidate: quorum,
+// or half of the voters with the teaching bug HalfQuorum.
+func (r *Node) electionQuorum() int {
+	if r.config.Bugs.HalfQuorum {
+		return max(1, len(r.configuration.Voters)/2)
+	}
+	return r.quorum()
+}
+
 // majorityMatchIndex is the highest index stored on a majority: sort every
-// server's matchIndex (the leader's own is its last index, or its last
-// durable one with the parallel write: parallel_write.go) from high to
+// server's matchIndex (the leader's own is its last durable entry:
+// parallel_write.go) from high to
 // low, and take the one at position quorum-1.
 func (r *Node) majorityMatchIndex() Index {
 	// Per configuration, of both halves when joint (thesis §4.3); a leader
@@ -30,4 +39,26 @@ func (r *Node) voteCounts() (granted, refused int) {
 		}
 	}
 	return granted, refused
+}
+
+// hasElectionQuorum reports whether the servers for which yes answers true
+// elect a candidate: a majority of the configuration (thesis §3.4, §4.3).
+// The teaching bug HalfQuorum settles for half of the voters of each half.
+func (r *Node) hasElectionQuorum(yes func(NodeID) bool) bool {
+	if !r.config.Bugs.HalfQuorum {
+		return r.configuration.HasQuorum(yes)
+	}
+	half := func(voters []NodeID) bool {
+		count := 0
+		for _, id := range voters {
+			if yes(id) {
+				count++
+			}
+		}
+		return count >= max(1, len(voters)/2) // the bug: no majority
+	}
+	if r.configuration.Empty() || !half(r.configuration.Voters) {
+		return false
+	}
+	return !r.configuration.Joint() || half(r.configuration.OldVoters)
 }

@@ -70,8 +70,11 @@ func (r *Node) ReadIndex(request uint64, lease bool) error {
 		// §6.4.1), and the target may win before a read round returns.
 		return &TransferError{Target: r.transfer.target}
 	}
+	// > If the leader has not yet marked an entry from its current term
+	// > committed, it waits until it has done so. (thesis §6.4) The
+	// teaching bug ReadBeforeOwnCommit does not wait.
 	index := Index(0)
-	if term, _ := r.log.term(r.commitIndex); term == r.term {
+	if term, _ := r.log.term(r.commitIndex); term == r.term || r.config.Bugs.ReadBeforeOwnCommit {
 		index = r.commitIndex
 	}
 	if lease {

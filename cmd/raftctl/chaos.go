@@ -78,7 +78,12 @@ lease-after-transfer (a lease trusted again once a transfer is abandoned,
 though its TimeoutNow may still elect the target: §3.10, §6.4.1),
 leader-drops-uncommitted (a leader that loses its majority deletes its
 uncommitted entries instead of stepping down: Leader Append-Only, §3.5),
-and lazy-sync (set sync lazy: a kill loses the last second of writes).
+skip-prev-term (the consistency check ignores PrevLogTerm, §3.5),
+half-quorum (half of the voters elect a candidate, §3.4),
+read-before-own-commit (a new leader serves ReadIndex reads before it has
+committed an entry of its term, §6.4), accept-stale-term (a follower
+takes AppendEntries from a leader of an older term, §3.3), and lazy-sync
+(set sync lazy: a kill loses the last second of writes).
 With any of them on, the default 1000 seeds find a failure on 3 nodes and
 on 5.
 
