@@ -16,8 +16,8 @@ func (r *Node) electionQuorum() int {
 
 // majorityMatchIndex is the highest index stored on a majority: sort every
 // server's matchIndex (the leader's own is its last durable entry:
-// parallel_write.go) from high to
-// low, and take the one at position quorum-1.
+// parallel_write.go) from high to low, and take the one at position
+// quorum-1.
 func (r *Node) majorityMatchIndex() Index {
 	// Per configuration, of both halves when joint (thesis §4.3); a leader
 	// outside its configuration does not count itself (thesis §4.2.2).
