@@ -95,7 +95,11 @@ func (r *Node) handleAppendEntries(m Message) {
 
 	lastNew := r.appendFromLeader(m.PrevLogIndex, m.Entries)
 	r.maybeRefreshConfiguration(m.Entries)
-	r.emit(Event{Kind: EventAppendAccepted, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, Count: len(m.Entries), OtherIndex: r.log.lastIndex(), Section: "§3.5"})
+	accepted := Event{Kind: EventAppendAccepted, Peer: m.From, Index: m.PrevLogIndex, LogTerm: m.PrevLogTerm, Count: len(m.Entries), OtherIndex: r.log.lastIndex(), Section: "§3.5"}
+	if ourTerm != m.PrevLogTerm {
+		accepted.OtherTerm = ourTerm // only under SkipPrevTerm: the trace says so
+	}
+	r.emit(accepted)
 	// > If leaderCommit > commitIndex, set commitIndex = min(leaderCommit,
 	// > index of last new entry) (thesis Fig. 3.1)
 	r.commitTo(min(m.LeaderCommit, lastNew), ReasonLeaderCommit, "§3.5")

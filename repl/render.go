@@ -196,6 +196,11 @@ func (r *renderer) event(event raft.Event) (string, string, traceLevel) {
 		}
 		return fmt.Sprintf("%s hears %s %s by %v: %d granted, %d needed", node, vote, answer, nodeText(event.Peer), event.Count, event.Quorum), event.Section, traceRPC
 	case raft.EventAppendAccepted:
+		if event.OtherTerm != 0 {
+			return fmt.Sprintf("%s accepts %d %s from %v though its entry %d has term %d, not %d (teaching bug skip-prev-term), last index now %d",
+				node, event.Count, map[bool]string{true: "entry", false: "entries"}[event.Count == 1], nodeText(event.Peer),
+				event.Index, event.OtherTerm, event.LogTerm, event.OtherIndex), event.Section, traceRPC
+		}
 		if event.Count == 0 {
 			return fmt.Sprintf("%s accepts heartbeat from %v: prev %d/t%d matches", node, nodeText(event.Peer), event.Index, event.LogTerm), event.Section, traceAll
 		}
