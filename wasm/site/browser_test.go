@@ -243,12 +243,12 @@ func TestBrowserSession(t *testing.T) {
 	second.CheckNoErrors()
 
 	// The first two steps of a lesson.
-	run(t, browser, "lesson basics", func(line string) bool { return strings.HasPrefix(line, "step 1/7") })
+	run(t, browser, "lesson basics", func(line string) bool { return strings.HasPrefix(line, "step 1/") })
 	skip = lastLine(browser.Lines())
 	browser.Type("")
-	skip = browser.WaitForLine("step 2 of the lesson", skip, 10*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 2/7") })
+	skip = browser.WaitForLine("step 2 of the lesson", skip, 10*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 2/") })
 	browser.Type("campaign n1")
-	browser.WaitForLine("step 3 of the lesson", skip, 20*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 3/7") })
+	browser.WaitForLine("step 3 of the lesson", skip, 20*time.Second, func(line string) bool { return strings.HasPrefix(line, "step 3/") })
 	browser.Screenshot("lesson")
 	browser.CheckNoErrors()
 }
