@@ -117,13 +117,16 @@ func (c *Checker) configuration(node *nodeRecord) (raft.Configuration, bool) {
 // checkCommitQuorum checks a leader's commit index when it advances in
 // its term: the entry there must be held, with the same term and on disk,
 // by a quorum of the leader's configuration (thesis §3.6, §4.1, §4.3).
-// Log Matching makes the entries before it held too.
+// Log Matching makes the entries before it held too. A leader that
+// commits and steps down in one observation (a removed leader whose new
+// configuration commits, thesis §4.2.2) committed as leader: it is checked
+// too, since in its term no one else could have told it the commit index.
 func (c *Checker) checkCommitQuorum(node *nodeRecord, ledThisTerm bool, commitIndex raft.Index) {
-	if node.role != raft.Leader || !ledThisTerm || commitIndex <= node.commitChecked || commitIndex > node.log.length() {
+	if node.role != raft.Leader {
+		defer func() { node.commitChecked = 0 }()
+	}
+	if !ledThisTerm || commitIndex <= node.commitChecked || commitIndex > node.log.length() {
 		node.commitChecked = max(node.commitChecked, commitIndex)
-		if node.role != raft.Leader {
-			node.commitChecked = 0
-		}
 		return
 	}
 	node.commitChecked = commitIndex

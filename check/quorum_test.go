@@ -90,3 +90,26 @@ func TestCommitQuorumUnknownWithoutBootstrap(t *testing.T) {
 		t.Fatal("Commit Quorum checked without knowing the configuration")
 	}
 }
+
+// A removed leader commits its new configuration and steps down in one
+// observation: the commit is its own, and is checked (thesis §4.2.2).
+func TestCommitQuorumOfALeaderThatStepsDownAsItCommits(t *testing.T) { // thesis §4.2.2
+	h := &history{t: t, checker: New(WithBootstrapConfiguration([]raft.NodeID{n1, n2, n3}))}
+	log := configured(entries("1:x=1"), 1, raft.NewConfiguration(n2, n3))
+	expectNoneFound(t, h.observe(n1, raft.Leader, 1, 1, log))
+	expectNoneFound(t, h.observe(n2, raft.Follower, 1, 1, log))
+	// n1 is not a voter of n2,n3: n2 alone is not a majority of them.
+	expectOne(t, h.observe(n1, raft.Follower, 1, 2, log), Violation{
+		Property: CommitQuorum,
+		Nodes:    []raft.NodeID{n1},
+		Index:    2,
+		Terms:    []raft.Term{1},
+		Evidence: "n1, leader of term 1, committed index 2 (term 1), held by only n2 of the voters n2,n3",
+	})
+	// With n3 holding it too, the same step is safe.
+	h = &history{t: t, checker: New(WithBootstrapConfiguration([]raft.NodeID{n1, n2, n3}))}
+	expectNoneFound(t, h.observe(n1, raft.Leader, 1, 1, log))
+	expectNoneFound(t, h.observe(n2, raft.Follower, 1, 1, log))
+	expectNoneFound(t, h.observe(n3, raft.Follower, 1, 1, log))
+	expectNoneFound(t, h.observe(n1, raft.Follower, 1, 2, log))
+}
