@@ -127,6 +127,13 @@ type Bugs struct {
 	// rejects the request"): a deposed leader's entries overwrite entries
 	// that its successor committed. The server keeps its term and role.
 	AcceptStaleTerm bool
+	// RemovedLeaderCountsSelf makes a leader that is not a voter of its
+	// latest configuration count its own log towards commitment anyway
+	// (breaks thesis §4.2.2: the leader "replicates log entries but does
+	// not count itself in majorities"): the change that removes it commits
+	// on the leader and a minority of the new configuration, so a majority
+	// of the new configuration need not hold a committed entry.
+	RemovedLeaderCountsSelf bool
 }
 
 // bugSwitches names each teaching bug and finds its switch in Bugs: one
@@ -147,6 +154,7 @@ var bugSwitches = []struct {
 	{"half-quorum", func(b *Bugs) *bool { return &b.HalfQuorum }},
 	{"read-before-own-commit", func(b *Bugs) *bool { return &b.ReadBeforeOwnCommit }},
 	{"accept-stale-term", func(b *Bugs) *bool { return &b.AcceptStaleTerm }},
+	{"removed-leader-counts-self", func(b *Bugs) *bool { return &b.RemovedLeaderCountsSelf }},
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.

@@ -1,5 +1,7 @@
 package raft
 
+import "slices"
+
 // quorum is the number of servers that make a majority of the cluster
 // (thesis §3.4: "a candidate wins an election if it receives votes from a
 // majority of the servers in the full cluster").
@@ -21,7 +23,13 @@ func (r *Node) electionQuorum() int {
 func (r *Node) majorityMatchIndex() Index {
 	// Per configuration, of both halves when joint (thesis §4.3); a leader
 	// outside its configuration does not count itself (thesis §4.2.2).
-	return QuorumIndex(r.configuration, func(id NodeID) Index {
+	configuration := r.configuration
+	if r.config.Bugs.RemovedLeaderCountsSelf && !configuration.IsVoter(r.id) {
+		// Teaching bug: the removed leader counts itself as one more
+		// voter of the new configuration (breaks thesis §4.2.2).
+		configuration.Voters = append(slices.Clone(configuration.Voters), r.id)
+	}
+	return QuorumIndex(configuration, func(id NodeID) Index {
 		if id == r.id {
 			return r.ownMatchIndex()
 		}

@@ -80,6 +80,15 @@ func TestTeachingBugScriptsAreCaught(t *testing.T) {
 		script:  "leader_drops_uncommitted_bug.txt",
 		want:    []string{"violation of Leader Append-Only: n1, leader of term 1, deleted indexes 3 to 4"},
 		correct: []string{"leader_steps_down_when_cut_off.txt"},
+	}, {
+		// A removed leader leads on without counting itself (the
+		// remove-leader lesson, thesis §4.2.2).
+		bug:    "removed-leader-counts-self",
+		script: "removed_leader_counts_self_bug.txt",
+		want: []string{
+			"n1 leader -> follower, term 1: removed from the configuration",
+			"error: Commit Quorum (§4.1): n1, leader of term 1, committed index 2 (term 1), held by only n2 of the voters n2,n3",
+		},
 	}} {
 		t.Run(test.bug, func(t *testing.T) {
 			text := readScript(t, "testdata/regressions/"+test.script)
