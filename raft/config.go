@@ -134,6 +134,13 @@ type Bugs struct {
 	// on the leader and a minority of the new configuration, so a majority
 	// of the new configuration need not hold a committed entry.
 	RemovedLeaderCountsSelf bool
+	// ForgetTerm leaves currentTerm out of what is persisted: storage
+	// always holds term 0 (breaks thesis §3.8, where currentTerm is
+	// persistent state, written before the server answers). A restarted
+	// node comes back in term 0; when a candidate of a term it had voted
+	// in asks, it takes that term up as a new one, with no vote cast, and
+	// can vote twice in one term.
+	ForgetTerm bool
 }
 
 // bugSwitches names each teaching bug and finds its switch in Bugs: one
@@ -155,6 +162,7 @@ var bugSwitches = []struct {
 	{"read-before-own-commit", func(b *Bugs) *bool { return &b.ReadBeforeOwnCommit }},
 	{"accept-stale-term", func(b *Bugs) *bool { return &b.AcceptStaleTerm }},
 	{"removed-leader-counts-self", func(b *Bugs) *bool { return &b.RemovedLeaderCountsSelf }},
+	{"forget-term", func(b *Bugs) *bool { return &b.ForgetTerm }},
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.

@@ -68,6 +68,12 @@ func (r *Node) Ready() Ready {
 		// node can vote again in the same term (breaks thesis §3.8).
 		ready.HardState.VotedFor = None
 	}
+	if r.config.Bugs.ForgetTerm {
+		// Teaching bug: currentTerm is never written down, so a restarted
+		// node comes back in term 0 and takes up a term it already voted
+		// in as a new one (breaks thesis §3.8).
+		ready.HardState.CurrentTerm = 0
+	}
 	if r.snapshotToSave {
 		ready.Snapshot = r.snapshot.clone()
 		ready.RestoreStateMachine = r.snapshotToRestore

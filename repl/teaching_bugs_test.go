@@ -89,6 +89,15 @@ func TestTeachingBugScriptsAreCaught(t *testing.T) {
 			"n1 leader -> follower, term 1: removed from the configuration",
 			"error: Commit Quorum (§4.1): n1, leader of term 1, committed index 2 (term 1), held by only n2 of the voters n2,n3",
 		},
+	}, {
+		// currentTerm is persistent, so a restart never lets a server
+		// vote twice in one term (the persistence lesson, thesis §3.8).
+		bug:    "forget-term",
+		script: "forget_term_bug.txt",
+		want: []string{
+			"n2    follower  0     n1",
+			"error: Election Safety (§3.4): n1 and n3 both leaders in term 1",
+		},
 	}} {
 		t.Run(test.bug, func(t *testing.T) {
 			text := readScript(t, "testdata/regressions/"+test.script)
