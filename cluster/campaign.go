@@ -126,6 +126,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 		key, value string
 		clientID   uint64
 		sequence   uint64
+		index      raft.Index
 	}
 	var acknowledged []write
 	clients := max(options.Clients, 1)
@@ -195,7 +196,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			result.Operations++
 			if call.Err == nil && call.Command.Op == store.OpPut {
 				result.Acknowledged++
-				acknowledged = append(acknowledged, write{call.Command.Key, call.Command.Value, call.Command.ClientID, call.Command.Sequence})
+				acknowledged = append(acknowledged, write{call.Command.Key, call.Command.Value, call.Command.ClientID, call.Command.Sequence, call.Result.Index})
 			}
 		}
 		for client, call := range calls {
@@ -261,9 +262,12 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			}
 		}
 		for _, w := range acknowledged {
-			if !inLog[[2]uint64{w.clientID, w.sequence}] && !inSnapshot(leader, w.clientID, w.sequence) {
+			if !inLog[[2]uint64{w.clientID, w.sequence}] && !inSnapshot(leader, w.clientID, w.sequence, w.index) {
 				result.LostWrites = append(result.LostWrites, fmt.Sprintf("put %s %s (client %d, request %d)", w.key, w.value, w.clientID, w.sequence))
 			}
+		}
+		if retriesAcrossSnapshots(options.Seed) {
+			c.retryAcrossSnapshots(final.ServedBy, uint64(max(options.Clients, 1)+3)) // campaign_sessions.go
 		}
 	}
 	result.Violations = append(result.Violations, c.violations...)

@@ -48,7 +48,7 @@ func (c *Local) Compact(id raft.NodeID) (raft.Index, error) {
 
 // compact snapshots node's state machine at its applied index.
 func (c *Local) compact(node *localNode) error {
-	data := node.kv.SnapshotData()
+	data := stateMachineSnapshot(node.kv, c.settings.Bugs)
 	if err := node.core.Compact(node.applied, data); err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (c *Local) maybeCompact(node *localNode) {
 	if node.core == nil || !node.snapshots.due(c.settings, node.applied, node.core.SnapshotIndex()) {
 		return
 	}
-	data := node.kv.SnapshotData()
+	data := stateMachineSnapshot(node.kv, c.settings.Bugs)
 	err := node.core.Compact(node.applied, data)
 	switch {
 	case err == nil:
@@ -180,10 +180,15 @@ func committedCommands(leader *localNode) []raft.Entry {
 // inSnapshot reports whether the client's request is covered by leader's
 // snapshot: its session has seen that request or a later one. Requests of
 // one client are sequential, so a later request in the session means this
-// one was applied before it.
-func inSnapshot(leader *localNode, clientID, sequence uint64) bool {
+// one was applied before it. index is where the request was answered.
+func inSnapshot(leader *localNode, clientID, sequence uint64, index raft.Index) bool {
 	if leader.kv == nil {
 		return false
+	}
+	if leader.core != nil && leader.core.Config().Bugs.SnapshotWithoutSessions {
+		// Snapshots hold no sessions to look in: a write the snapshot
+		// covers cannot be looked for, and is not called lost.
+		return index <= leader.core.SnapshotIndex()
 	}
 	latest, known := leader.kv.SessionSequence(clientID)
 	return known && latest >= sequence

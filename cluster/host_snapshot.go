@@ -48,7 +48,7 @@ func (h *Host) maybeCompact() {
 	if h.core == nil || !h.snapshots.due(h.config.Settings, h.applied, h.core.SnapshotIndex()) {
 		return
 	}
-	data := h.kv.SnapshotData()
+	data := stateMachineSnapshot(h.kv, h.config.Settings.Bugs)
 	if err := h.core.Compact(h.applied, data); err != nil {
 		h.logger.Error("snapshot failed", "error", err)
 		return

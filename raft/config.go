@@ -141,6 +141,13 @@ type Bugs struct {
 	// in asks, it takes that term up as a new one, with no vote cast, and
 	// can vote twice in one term.
 	ForgetTerm bool
+	// SnapshotWithoutSessions leaves the client sessions out of the state
+	// machine's snapshots (breaks thesis §6.3: "the session information
+	// must be included in snapshots"): a server that starts from one has
+	// forgotten which commands it executed, and executes a retry again.
+	// The core never reads it: the hosts (cluster.Local, cluster.Host)
+	// pass it to the state machine when they snapshot.
+	SnapshotWithoutSessions bool
 }
 
 // bugSwitches names each teaching bug and finds its switch in Bugs: one
@@ -163,6 +170,7 @@ var bugSwitches = []struct {
 	{"accept-stale-term", func(b *Bugs) *bool { return &b.AcceptStaleTerm }},
 	{"removed-leader-counts-self", func(b *Bugs) *bool { return &b.RemovedLeaderCountsSelf }},
 	{"forget-term", func(b *Bugs) *bool { return &b.ForgetTerm }},
+	{"snapshot-without-sessions", func(b *Bugs) *bool { return &b.SnapshotWithoutSessions }},
 }
 
 // BugNames lists the teaching bugs by the names the REPL uses.

@@ -26,7 +26,7 @@ func TestInvalidLines(t *testing.T) {
 		{"net drop=2", "error: drop=2: want a probability from 0 to 1, e.g. drop=0.1"},
 		{"set prevote maybe", `error: prevote "maybe": want on or off, e.g. set prevote on`},
 		{"set prevot on", `error: unknown option "prevot" (did you mean prevote?)`},
-		{"set bug typo", `error: unknown bug "typo": want one of commit-old-term, no-election-restriction, forget-vote, lease-without-stickiness, unsafe-membership, leader-counts-unwritten, lease-after-transfer, leader-drops-uncommitted, skip-prev-term, half-quorum, read-before-own-commit, accept-stale-term, removed-leader-counts-self, forget-term, e.g. set bug commit-old-term`},
+		{"set bug typo", `error: unknown bug "typo": want one of commit-old-term, no-election-restriction, forget-vote, lease-without-stickiness, unsafe-membership, leader-counts-unwritten, lease-after-transfer, leader-drops-uncommitted, skip-prev-term, half-quorum, read-before-own-commit, accept-stale-term, removed-leader-counts-self, forget-term, snapshot-without-sessions, e.g. set bug commit-old-term`},
 		{"set election 300ms-150ms", `error: range "300ms-150ms": want MIN-MAX with MIN <= MAX, e.g. 150ms-300ms`},
 		{"tick -1", `error: tick count "-1": want a whole number from 1 to 8640000`},
 		{"sleep soon", `error: duration "soon": want a positive Go duration, e.g. 500ms or 2s`},

@@ -98,6 +98,16 @@ func TestTeachingBugScriptsAreCaught(t *testing.T) {
 			"n2    follower  0     n1",
 			"error: Election Safety (§3.4): n1 and n3 both leaders in term 1",
 		},
+	}, {
+		// Sessions are in every snapshot, so a retry is answered from
+		// its session after a restart too (the sessions lesson, thesis
+		// §6.3).
+		bug:    "snapshot-without-sessions",
+		script: "snapshot_without_sessions_bug.txt",
+		want: []string{
+			"ok put y=1 (index 9, n2,",
+			"error: not linearizable: no order of the operations on key y matches one copy of the data",
+		},
 	}} {
 		t.Run(test.bug, func(t *testing.T) {
 			text := readScript(t, "testdata/regressions/"+test.script)

@@ -195,7 +195,7 @@ func TestCampaignCatchesEveryBug(t *testing.T) {
 // breaks no property of the logs, only linearizability; every other bug
 // breaks a property of thesis Fig. 3.2.
 func caughtBy(bug string) string {
-	if bug == "lease-without-stickiness" || bug == "lease-after-transfer" || bug == "read-before-own-commit" {
+	if bug == "lease-without-stickiness" || bug == "lease-after-transfer" || bug == "read-before-own-commit" || bug == "snapshot-without-sessions" {
 		return "expect linearizable: "
 	}
 	return "expect safe: "

@@ -337,6 +337,9 @@ func (g *generator) epilogue() {
 			return
 		}
 	}
+	if g.retriesAcrossSnapshots() && !g.retryAcrossSnapshots() { // sessions.go
+		return
+	}
 	_ = g.exec("expect safe") && g.exec("expect linearizable")
 }
 
