@@ -9,8 +9,8 @@ import (
 )
 
 // A retry across a restart from snapshots, at the end of a quarter of the
-// campaigns (thesis §6.3: "the session information must be included in
-// snapshots"). A client's put reaches the others but its leader never
+// campaigns (thesis §6.3: the sessions are part of the replicated state,
+// so snapshots must hold them). A client's put reaches the others but its leader never
 // hears them, so the client waits on that leader; the others elect a new
 // leader, which commits the put and answers a read of its value; they
 // snapshot and restart from their snapshots; another client overwrites

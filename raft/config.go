@@ -142,8 +142,8 @@ type Bugs struct {
 	// can vote twice in one term.
 	ForgetTerm bool
 	// SnapshotWithoutSessions leaves the client sessions out of the state
-	// machine's snapshots (breaks thesis §6.3: "the session information
-	// must be included in snapshots"): a server that starts from one has
+	// machine's snapshots (breaks thesis §6.3: the sessions are part of the
+	// replicated state, so snapshots must hold them): a server that starts from one has
 	// forgotten which commands it executed, and executes a retry again.
 	// The core never reads it: the hosts (cluster.Local, cluster.Host)
 	// pass it to the state machine when they snapshot.

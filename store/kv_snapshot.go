@@ -10,9 +10,9 @@ import (
 )
 
 // The state machine's part of a snapshot (thesis §5.1): the data and the
-// client sessions (thesis §6.3: "the session information must be included
-// in snapshots", or a retry after a restart from a snapshot would execute
-// twice). Encoded deterministically, keys and clients in sorted order, so
+// client sessions (thesis §6.3: the sessions are part of the replicated
+// state, so snapshots must hold them, or a retry after a restart from a
+// snapshot would execute twice). Encoded deterministically, keys and clients in sorted order, so
 // two replicas at the same index produce the same bytes:
 //
 //	count of keys      uvarint, then per key: key, value (uvarint length + bytes)

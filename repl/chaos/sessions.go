@@ -6,8 +6,9 @@ import (
 )
 
 // A retry across a restart from snapshots, at the end of a quarter of the
-// seeds that compact (thesis §6.3: "the session information must be
-// included in snapshots"), as cluster.RunCampaign does. A client's put
+// seeds that compact (thesis §6.3: the sessions are part of the
+// replicated state, so snapshots must hold them), as cluster.RunCampaign
+// does. A client's put
 // reaches the others but the leader never hears them, so the client waits
 // on that leader; the others elect a new leader, which commits the put
 // with a read of its value; they snapshot and restart from their
