@@ -113,8 +113,11 @@ func TestParallelWriteCommitsOnFollowersAlone(t *testing.T) {
 	}
 }
 
-func TestParallelWriteSingleNodeCommitsAtAdvance(t *testing.T) {
-	tc := newTestCluster(t, 1, withParallelWrite)
+// singleLeaderProposing elects the only node of a cluster of one and has
+// it propose x=1, whose index it returns.
+func singleLeaderProposing(t *testing.T, configure func(*Config)) (*testCluster, *Node, Index) {
+	t.Helper()
+	tc := newTestCluster(t, 1, configure)
 	tc.campaign(1)
 	tc.requireRole(1, Leader, 1)
 	node := tc.nodes[1]
@@ -122,6 +125,11 @@ func TestParallelWriteSingleNodeCommitsAtAdvance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tc, node, index
+}
+
+func TestParallelWriteSingleNodeCommitsAtAdvance(t *testing.T) {
+	tc, node, index := singleLeaderProposing(t, withParallelWrite)
 	if got := node.CommitIndex(); got >= index {
 		t.Fatalf("a single node committed %d before its write", got)
 	}
@@ -147,14 +155,7 @@ func TestParallelWriteSingleNodeCommitsAtAdvance(t *testing.T) {
 // (TakeWhileWriting) would otherwise apply, and answer, an entry that is
 // on no disk at all (thesis §3.8).
 func TestParallelWriteOffSingleNodeCommitsAtAdvance(t *testing.T) {
-	tc := newTestCluster(t, 1, nil)
-	tc.campaign(1)
-	tc.requireRole(1, Leader, 1)
-	node := tc.nodes[1]
-	index, _, err := node.Propose([]byte("x=1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tc, node, index := singleLeaderProposing(t, nil)
 	ready := node.Ready()
 	if len(ready.Entries) != 1 || len(ready.CommittedEntries) != 0 {
 		t.Fatalf("Ready: entries %+v, committed %+v; want the new entry to write and nothing committed", ready.Entries, ready.CommittedEntries)
