@@ -128,7 +128,7 @@ func (r *Node) leaseSafe() bool {
 // while the transfer runs. The teaching bug LeaseAfterTransfer trusts
 // leases again once the transfer is abandoned.
 func (r *Node) leaseEndedByTransfer() bool {
-	return r.timeoutNowTerm == r.term && r.term != 0 && !r.config.Bugs.LeaseAfterTransfer
+	return r.timeoutNowTerm == r.term && !r.config.Bugs.LeaseAfterTransfer
 }
 
 // startRound begins a heartbeat round: the AppendEntries sent from now on

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"raftctl/cluster"
 )
 
 // Leadership transfers and membership changes as faults (thesis §3.10,
@@ -126,7 +128,7 @@ func (g *generator) membershipLine(fault Fault) faultStep {
 // believes it leads: the leader race (race.go) writes through the new one
 // and reads from the old one with a lease.
 func (g *generator) slowTransfer(leader, target int) string {
-	delay := electionMinimum + time.Duration(10+g.membershipRandom.IntN(100))*time.Millisecond
+	delay := cluster.DefaultSettings().ElectionMin + time.Duration(10+g.membershipRandom.IntN(100))*time.Millisecond
 	cutAfter := delay - time.Duration(2+g.membershipRandom.IntN(10))*time.Millisecond
 	// The TimeoutNow leaves only once the target holds the leader's whole
 	// log: a healed network lets it catch up first.
@@ -149,10 +151,6 @@ func (g *generator) slowTransfer(leader, target int) string {
 	return strings.Join(lines, "; ")
 }
 
-// electionMinimum is the election timeout's lower end in campaigns (the
-// REPL's default); catchUpTime is how long a slow transfer's target is
-// given to catch up on a healed network.
-const (
-	electionMinimum = 150 * time.Millisecond
-	catchUpTime     = 200 * time.Millisecond
-)
+// catchUpTime is how long a slow transfer's target is given to catch up
+// on a healed network.
+const catchUpTime = 200 * time.Millisecond
