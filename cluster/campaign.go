@@ -219,7 +219,7 @@ func RunCampaign(options CampaignOptions) (CampaignResult, error) {
 			transfers.cut(c, options.Nodes)
 			nextFault = c.now + time.Duration(1+random.IntN(faultSpacing))*time.Millisecond
 		} else if c.now >= nextFault {
-			if due, started := c.maybeStartTransferRace(&transfers, reads, transferRandom, options.Nodes); started {
+			if due, started := transfers.maybeStart(c, reads, transferRandom, options.Nodes); started {
 				result.Faults++
 				nextFault = due
 				continue

@@ -65,9 +65,9 @@ func (race *transferRace) cut(c *Local, n int) {
 	race.leader = raft.None
 }
 
-// maybeStartTransferRace starts a transfer race at one fault in eight of
-// a campaign that focuses on reads.
-func (c *Local) maybeStartTransferRace(race *transferRace, reads bool, random *rand.Rand, n int) (time.Duration, bool) {
+// maybeStart starts a transfer race at one fault in eight of a campaign
+// that focuses on reads.
+func (race *transferRace) maybeStart(c *Local, reads bool, random *rand.Rand, n int) (time.Duration, bool) {
 	if !reads || random.IntN(8) > 0 {
 		return 0, false
 	}
